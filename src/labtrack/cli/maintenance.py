@@ -1,0 +1,52 @@
+"""`labtrack doctor` and `labtrack gc`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .format import echo_json
+from .main import cli, open_store
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_context
+def doctor(ctx: click.Context, as_json: bool) -> None:
+    """Check the store: integrity, counts, schema version, orphaned or missing artifact files."""
+    from ..store.maintenance import health_report
+
+    report = health_report(open_store(ctx))
+    if as_json:
+        echo_json(report.to_dict())
+    else:
+        click.echo(f"store           {report.store}")
+        click.echo(f"schema          {report.schema_version}")
+        click.echo(f"integrity       {report.integrity}")
+        click.echo(f"size            {report.size_bytes:,} bytes")
+        statuses = ", ".join(f"{n} {s}" for s, n in report.runs_by_status.items()) or "none"
+        click.echo(f"runs            {statuses}")
+        for table, count in report.counts.items():
+            click.echo(f"  {table:<20}{count:,}")
+        click.echo(f"orphaned files  {len(report.orphaned_files)}" + ("  (run `labtrack gc` to delete them)" if report.orphaned_files else ""))
+        click.echo(f"missing files   {len(report.missing_files)}")
+        for digest in report.missing_files:
+            click.echo(f"  missing {digest}")
+        click.echo("OK" if report.ok else "PROBLEMS FOUND")
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--dry-run", is_flag=True, help="List what would be deleted; delete nothing.")
+@click.pass_context
+def gc(ctx: click.Context, dry_run: bool) -> None:
+    """Delete artifact files that no run refers to."""
+    from ..store.maintenance import collect_garbage
+
+    removed, freed = collect_garbage(open_store(ctx), dry_run=dry_run)
+    verb = "would delete" if dry_run else "deleted"
+    for path in removed:
+        click.echo(f"{verb} {path}")
+    click.echo(f"{verb} {len(removed)} unreferenced file(s), {freed:,} bytes")

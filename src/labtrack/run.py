@@ -1,0 +1,154 @@
+"""`Run`: the handle of one running try. `log` is the hot path: it only appends to a buffer."""
+
+from __future__ import annotations
+
+import time
+import traceback as tb
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from .errors import ActiveRunError
+from .values import metric_value
+
+if TYPE_CHECKING:
+    from .store import Store
+    from .store.reads import RunRecord
+
+
+class Run:
+    """A run being recorded. Get one from `lt.run(...)` or `lt.start_run(...)`.
+
+    >>> with lt.run("baseline") as run:
+    ...     run.log(loss=0.5)
+    """
+
+    def __init__(self, store: Store, number: int, uuid: str, name: str | None, experiment: str):
+        self.store = store
+        self.number = number
+        self.uuid = uuid
+        self.name = name
+        self.experiment = experiment
+        self.status = "running"
+        self._buffer = store.points.buffer
+        self._limit = store.points.limit
+        self._keys: dict[str, list[int]] = {}
+        self.append_points = self._make_appender()
+
+    def __repr__(self) -> str:
+        label = f" {self.name!r}" if self.name else ""
+        return f"<labtrack run #{self.number}{label} {self.status}>"
+
+    @property
+    def active(self) -> bool:
+        return self.status == "running"
+
+    def log(self, step: int | Mapping[str, Any] | None = None, **metrics: Any) -> None:
+        """Log metric values at `step` (default: each metric's next step, counting from 0).
+
+        >>> run.log(loss=0.31, acc=0.88)          # steps 0, 1, 2, ... per metric
+        >>> run.log(step=100, loss=0.12)
+        >>> run.log({"val/loss": 0.2})            # names that are not identifiers
+        """
+        if isinstance(step, Mapping):
+            self.log_metrics({**step, **metrics})
+        else:
+            self.log_metrics(metrics, step)
+
+    def log_metrics(self, metrics: Mapping[str, Any], step: int | None = None) -> None:
+        """Log a mapping of metric values at `step` (default: each metric's next step)."""
+        self.append_points(metrics, step)
+
+    def _make_appender(self) -> Callable[[Mapping[str, Any], int | None], None]:
+        """The hot path of logging, as a closure (no attribute lookups per call): it only appends
+        (run, key id, step, value, wall ms) tuples to the store's buffer; flushes write them."""
+        keys = self._keys
+        buffer = self._buffer
+        number = self.number
+        limit = self._limit
+        key_id = self.store.key_id
+        buffer_full = self.store.points.buffer_full
+        clock = time.time_ns
+
+        def append_points(metrics: Mapping[str, Any], step: int | None) -> None:
+            wall_ms = clock() // 1_000_000
+            if step is not None:
+                step = int(step)
+            for name, value in metrics.items():
+                state = keys.get(name)  # [key id, next step]
+                if state is None:
+                    state = keys[name] = [key_id(name), 0]
+                if step is None:
+                    s = state[1]
+                    state[1] = s + 1
+                else:
+                    s = step
+                    state[1] = step + 1
+                buffer.append((number, state[0], s, value if type(value) is float else metric_value(name, value), wall_ms))
+            if len(buffer) >= limit:
+                buffer_full()
+
+        return append_points
+
+    def _refuse_points(self, metrics: Mapping[str, Any], step: int | None) -> None:
+        raise ActiveRunError(f"run #{self.number} has ended ({self.status}); start a new run to log more")
+
+    def log_params(self, **params: Any) -> None:
+        """Record parameters; values keep their type (int, float, str, bool, lists and dicts as JSON)."""
+        self._check_active()
+        self.store.set_params(self.number, params)
+
+    def set_tags(self, **tags: Any) -> None:
+        """Attach text labels to the run."""
+        self._check_active(allow_ended=True)
+        self.store.set_tags(self.number, tags)
+
+    def log_artifact(self, obj: Any, name: str | None = None, *, format: str | None = None) -> str:
+        """Store a file path, bytes, text, a matplotlib Figure (PNG) or a DataFrame (Parquet or CSV)."""
+        from .artifact_encoding import encode_artifact
+
+        self._check_active(allow_ended=True)
+        artifact_name, data, media_type = encode_artifact(obj, name, format)
+        self.store.add_artifact(self.number, artifact_name, data, media_type)
+        return artifact_name
+
+    def log_dataset(self, df: Any, name: str) -> str:
+        """Record a data set's content fingerprint, schema and shape (not its content)."""
+        from .artifact_encoding import dataset_fingerprint
+
+        self._check_active(allow_ended=True)
+        fingerprint, schema = dataset_fingerprint(df)
+        self.store.add_dataset(self.number, name, fingerprint, tuple(df.shape), schema)
+        return fingerprint
+
+    def end(self, status: str = "finished", error: BaseException | None = None) -> None:
+        """End the run with `status` (finished, failed, interrupted); `error` is recorded if given."""
+        if self.status != "running":
+            return
+        fields: dict[str, Any] = {}
+        if error is not None:
+            fields = {
+                "error_type": type(error).__name__,
+                "error_message": str(error),
+                "traceback": "".join(tb.format_exception(type(error), error, error.__traceback__)),
+            }
+        self.append_points = self._refuse_points
+        self.status = status
+        self.store.end_run(self.number, status, **fields)
+
+    def record(self) -> RunRecord:
+        """Everything recorded about this run so far (flushed first)."""
+        self.store.points.flush()
+        return self.store.run_record(self.number)
+
+    def _check_active(self, allow_ended: bool = False) -> None:
+        if self.status != "running" and not allow_ended:
+            raise ActiveRunError(f"run #{self.number} has ended ({self.status}); start a new run to record more")
+
+
+def status_for(exc: BaseException | None) -> str:
+    """How a run ends when `exc` escapes its block."""
+    if exc is None:
+        return "finished"
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted"
+    return "failed"

@@ -1,0 +1,331 @@
+"""`Store`: the one object that owns labtrack's SQLite database and artifact folder."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import math
+import os
+import socket
+import sqlite3
+import threading
+import time
+import uuid as uuidlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from ..values import check_name, encode_param
+from . import reads
+from .artifacts import ArtifactFiles
+from .connection import connect, schema_version
+from .location import StoreLocation, resolve_store
+from .points import PointWriter, group_points, summarize
+from .schema import runs_wide_sql
+
+STALE_AFTER_S = 60.0  # a running run whose heartbeat is older than this (on another host) crashed
+HOST = socket.gethostname()
+
+
+class Store:
+    """A labtrack store: `labtrack.db` (SQLite, WAL) plus `artifacts/` beside it.
+
+    >>> store = Store.open("/tmp/example/.labtrack")
+    >>> run_id, run_uuid = store.create_run("Default", name="baseline")
+    """
+
+    def __init__(self, location: StoreLocation, conn: sqlite3.Connection):
+        self.location = location
+        self.conn = conn
+        self.lock = threading.RLock()
+        self.artifacts = ArtifactFiles(location.artifacts)
+        self.points = PointWriter(self)
+        self._key_ids: dict[str, int] = {}
+        self._known_params: set[str] | None = None
+        self._experiments: dict[str, int] = {}
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None, *, create: bool = True) -> Store:
+        """Open the store at `path` (a folder or a .db file), or where DESIGN §3 says when None."""
+        location = resolve_store(path)
+        store = cls(location, connect(location.db_path, create=create))
+        store.mark_crashed_runs()
+        return store
+
+    @property
+    def path(self) -> Path:
+        return self.location.db_path
+
+    def close(self) -> None:
+        """Flush buffered points and close the database."""
+        self.points.stop()
+        with self.lock:
+            self.conn.close()
+
+    # -- transactions ---------------------------------------------------------------------
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE, so concurrent writers queue instead of failing)."""
+        with self.lock:
+            conn = self.conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("UPDATE changes SET version = version + 1 WHERE id = 1")
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    def read(self, sql: str, params: Iterable[Any] = ()) -> list[tuple]:
+        """Run a read query and return every row."""
+        with self.lock:
+            return self.conn.execute(sql, tuple(params)).fetchall()
+
+    # -- experiments and runs ------------------------------------------------------------
+    def experiment_id(self, name: str) -> int:
+        """The id of experiment `name`, created when missing."""
+        cached = self._experiments.get(name)
+        if cached is not None:
+            return cached
+        check_name(name, "experiment name")
+        with self.write() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO experiments (name, created) VALUES (?, ?)", (name, time.time())
+            )
+            (exp_id,) = conn.execute("SELECT id FROM experiments WHERE name = ?", (name,)).fetchone()
+        self._experiments[name] = exp_id
+        return exp_id
+
+    def create_run(
+        self,
+        experiment: str,
+        *,
+        name: str | None = None,
+        parent_id: int | None = None,
+        hypothesis_id: int | None = None,
+        fields: dict[str, Any] | None = None,
+    ) -> tuple[int, str]:
+        """Record a new running run; return its short number and uuid."""
+        exp_id = self.experiment_id(experiment)
+        run_uuid = uuidlib.uuid4().hex
+        now = time.time()
+        row = {
+            "uuid": run_uuid,
+            "experiment_id": exp_id,
+            "name": name,
+            "status": "running",
+            "start_time": now,
+            "heartbeat": now,
+            "parent_id": parent_id,
+            "hypothesis_id": hypothesis_id,
+            "host": HOST,
+            "pid": os.getpid(),
+            **(fields or {}),
+        }
+        columns = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        with self.write() as conn:
+            cur = conn.execute(f"INSERT INTO runs ({columns}) VALUES ({marks})", tuple(row.values()))
+            run_id = int(cur.lastrowid)
+        self.points.running_runs.add(run_id)
+        self.points.start()
+        return run_id, run_uuid
+
+    RUN_FIELDS = frozenset(
+        {"name", "notebook", "code", "execution_count", "environment_id", "hypothesis_id",
+         "error_type", "error_message", "traceback", "parent_id"}
+    )
+
+    def update_run(self, run_id: int, **fields: Any) -> None:
+        """Set attributes of a run (code, notebook, environment_id, ...)."""
+        unknown = set(fields) - self.RUN_FIELDS
+        if unknown:
+            raise ValueError(f"unknown run fields {sorted(unknown)}; use one of {sorted(self.RUN_FIELDS)}")
+        if not fields:
+            return
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        with self.write() as conn:
+            conn.execute(f"UPDATE runs SET {assignments} WHERE id = ?", (*fields.values(), run_id))
+
+    def end_run(self, run_id: int, status: str, **fields: Any) -> None:
+        """Flush the run's points and record how it ended (finished, failed, interrupted)."""
+        self.points.running_runs.discard(run_id)
+        self.points.flush()
+        self.update_run(run_id, **fields)
+        with self.write() as conn:
+            conn.execute(
+                "UPDATE runs SET status = ?, end_time = ?, heartbeat = NULL WHERE id = ?",
+                (status, time.time(), run_id),
+            )
+
+    def heartbeat(self, run_ids: Iterable[int], conn: sqlite3.Connection | None = None) -> None:
+        """Mark runs as alive now (and revive any that another process wrongly marked crashed)."""
+        ids = list(run_ids)
+        if not ids:
+            return
+        rows = [(time.time(), run_id) for run_id in ids]
+        sql = "UPDATE runs SET heartbeat = ?, status = 'running' WHERE id = ? AND status IN ('running', 'crashed')"
+        if conn is not None:
+            conn.executemany(sql, rows)
+            return
+        with self.write() as conn:
+            conn.executemany(sql, rows)
+
+    def mark_crashed_runs(self) -> int:
+        """Mark running runs whose writer is gone (dead pid here, or stale heartbeat) as crashed."""
+        rows = self.read("SELECT id, host, pid, heartbeat FROM runs WHERE status = 'running'")
+        now = time.time()
+        crashed = [
+            run_id
+            for run_id, host, pid, beat in rows
+            if pid != os.getpid() and ((host == HOST and not _pid_alive(pid)) or (beat or 0) < now - STALE_AFTER_S)
+        ]
+        if crashed:
+            with self.write() as conn:
+                conn.executemany(
+                    "UPDATE runs SET status = 'crashed', end_time = heartbeat WHERE id = ? AND status = 'running'",
+                    [(run_id,) for run_id in crashed],
+                )
+        return len(crashed)
+
+    # -- params and tags ------------------------------------------------------------------
+    def set_params(self, run_id: int, params: dict[str, Any]) -> None:
+        """Record params (a second value for the same name replaces the first)."""
+        rows = [(run_id, check_name(k, "param name"), *encode_param(k, v)) for k, v in params.items()]
+        with self.write() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO params (run_id, key, value, kind) VALUES (?, ?, ?, ?)", rows
+            )
+            self._note_param_keys(conn, [row[1] for row in rows])
+
+    def set_tags(self, run_id: int, tags: dict[str, Any]) -> None:
+        """Record tags (text labels)."""
+        rows = [(run_id, check_name(k, "tag name"), str(v)) for k, v in tags.items()]
+        with self.write() as conn:
+            conn.executemany("INSERT OR REPLACE INTO tags (run_id, key, value) VALUES (?, ?, ?)", rows)
+
+    def _note_param_keys(self, conn: sqlite3.Connection, keys: list[str]) -> None:
+        if self._known_params is None:
+            self._known_params = {r[0] for r in conn.execute("SELECT DISTINCT key FROM params")}
+            self._refresh_runs_wide(conn)
+        elif not self._known_params.issuperset(keys):
+            self._known_params.update(keys)
+            self._refresh_runs_wide(conn)
+
+    def _refresh_runs_wide(self, conn: sqlite3.Connection) -> None:
+        params = sorted(r[0] for r in conn.execute("SELECT DISTINCT key FROM params"))
+        metrics = sorted(r[0] for r in conn.execute("SELECT name FROM metric_keys"))
+        conn.execute("DROP VIEW IF EXISTS runs_wide")
+        conn.execute(runs_wide_sql(params, metrics))
+
+    # -- metrics --------------------------------------------------------------------------
+    def key_id(self, name: str) -> int:
+        """The integer id of metric `name` (interned once per store)."""
+        key_id = self._key_ids.get(name)
+        if key_id is None:
+            check_name(name, "metric name")
+            with self.write() as conn:
+                cur = conn.execute("INSERT OR IGNORE INTO metric_keys (name) VALUES (?)", (name,))
+                key_id = conn.execute("SELECT id FROM metric_keys WHERE name = ?", (name,)).fetchone()[0]
+                if cur.rowcount:
+                    self._refresh_runs_wide(conn)
+            self._key_ids[name] = key_id
+        return key_id
+
+    def write_points(self, points: list[tuple], running: Iterable[int] = ()) -> None:
+        """Write a batch of (run_id, key_id, step, value, wall_ms) points and their summaries."""
+        points = group_points(points)
+        sums = summarize(points)
+        with self.write() as conn:
+            conn.executemany("INSERT OR REPLACE INTO metric_points VALUES (?, ?, ?, ?, ?)", points)
+            conn.executemany(_MERGE_SUMMARY, [(*k, *v) for k, v in sums.items()])
+            self.heartbeat(running, conn)
+
+    # -- artifacts, datasets, environments -----------------------------------------------
+    def add_artifact(self, run_id: int, name: str, data: bytes, media_type: str) -> str:
+        """Store `data` content-addressed and record it as the run's artifact `name`; return its sha256."""
+        check_name(name, "artifact name")
+        digest = self.artifacts.put(data)
+        with self.write() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO artifacts (run_id, name, sha256, size, media_type, created)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (run_id, name, digest, len(data), media_type, time.time()),
+            )
+        return digest
+
+    def add_dataset(self, run_id: int, name: str, fingerprint: str, shape: tuple[int, int], schema: dict) -> None:
+        """Record a dataset a run used: its content fingerprint, shape and column types."""
+        with self.write() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (run_id, check_name(name, "dataset name"), fingerprint, shape[0], shape[1], json.dumps(schema), time.time()),
+            )
+
+    def environment_id(self, data: dict[str, Any]) -> int:
+        """Store an environment snapshot once (deduplicated by hash) and return its id."""
+        text = json.dumps(data, sort_keys=True, default=str)
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        with self.write() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO environments (hash, data, created) VALUES (?, ?, ?)",
+                (digest, text, time.time()),
+            )
+            return conn.execute("SELECT id FROM environments WHERE hash = ?", (digest,)).fetchone()[0]
+
+    # -- reads (see reads.py) -------------------------------------------------------------
+    def resolve_run(self, ref: int | str) -> int:
+        """The run number for a reference: `12`, `'#12'`, a uuid (or its prefix), or a run name."""
+        with self.lock:
+            return reads.resolve_run(self.conn, ref)
+
+    def run_record(self, ref: int | str) -> reads.RunRecord:
+        with self.lock:
+            return reads.run_record(self.conn, reads.resolve_run(self.conn, ref), self.artifacts)
+
+    def runs_frame(self, filter: str | None = None, experiment: str | None = None):
+        with self.lock:
+            return reads.runs_frame(self.conn, filter, experiment)
+
+    def history(self, run_ids: list[int], metrics: list[str]):
+        with self.lock:
+            return reads.history_frame(self.conn, run_ids, metrics)
+
+    def change_marker(self) -> int:
+        return self.read("SELECT version FROM changes WHERE id = 1")[0][0]
+
+    def schema_version(self) -> str:
+        with self.lock:
+            return schema_version(self.conn)
+
+
+_MERGE_SUMMARY = """
+INSERT INTO metric_summaries (run_id, key_id, last, last_step, min, max, sum, count, nan_count)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (run_id, key_id) DO UPDATE SET
+  last = CASE WHEN excluded.last_step >= last_step THEN excluded.last ELSE last END,
+  last_step = max(last_step, excluded.last_step),
+  min = CASE WHEN min IS NULL OR excluded.min < min THEN excluded.min ELSE min END,
+  max = CASE WHEN max IS NULL OR excluded.max > max THEN excluded.max ELSE max END,
+  sum = sum + excluded.sum,
+  count = count + excluded.count,
+  nan_count = nan_count + excluded.nan_count
+"""
+
+
+def _pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+__all__ = ["Store", "math"]

@@ -1,0 +1,111 @@
+"""How Python values become stored values and back: params keep their type, metrics are floats."""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+from typing import Any
+
+from .errors import InvalidValue, ValueTooLarge
+
+MAX_NAME_LENGTH = 250
+MAX_PARAM_BYTES = 64 * 1024
+MAX_TAG_BYTES = 64 * 1024
+
+_warned_repr: set[str] = set()
+
+
+def check_name(name: object, what: str = "name") -> str:
+    """Return `name` if it can name a param, metric, tag or artifact; else raise with the fix."""
+    if not isinstance(name, str) or not name:
+        raise InvalidValue(f"a {what} must be a non-empty string, got {name!r}")
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValueTooLarge(
+            f"{what} {name[:40]!r}... is {len(name)} characters long; the limit is {MAX_NAME_LENGTH}"
+        )
+    return name
+
+
+def encode_param(key: str, value: Any) -> tuple[Any, str]:
+    """Return `(stored_value, kind)` for a param value.
+
+    >>> encode_param("lr", 0.01)
+    (0.01, 'float')
+    """
+    if value is None:
+        return None, "none"
+    if isinstance(value, bool):
+        return int(value), "bool"
+    if isinstance(value, int):
+        if -(2**63) <= value < 2**63:
+            return value, "int"
+        return _checked_size(key, str(value)), "bigint"
+    if isinstance(value, float):
+        return value, "float"
+    if isinstance(value, str):
+        return _checked_size(key, value), "str"
+    value = _from_numpy(value)
+    if isinstance(value, (bool, int, float, str)):
+        return encode_param(key, value)
+    try:
+        text = json.dumps(value, allow_nan=True, sort_keys=isinstance(value, dict))
+    except (TypeError, ValueError):
+        text = repr(value)
+        if key not in _warned_repr:
+            _warned_repr.add(key)
+            warnings.warn(
+                f"labtrack: param {key!r} of type {type(value).__name__} is not JSON-serialisable;"
+                " stored as its repr()",
+                stacklevel=3,
+            )
+        return _checked_size(key, text), "repr"
+    return _checked_size(key, text), "json"
+
+
+def decode_param(stored: Any, kind: str) -> Any:
+    """Return the Python value of a stored param (the inverse of `encode_param`)."""
+    if kind == "none":
+        return None
+    if kind == "bool":
+        return bool(stored)
+    if kind == "int":
+        return int(stored)
+    if kind == "bigint":
+        return int(stored)
+    if kind == "float":
+        return float(stored) if stored is not None else math.nan
+    if kind == "json":
+        return json.loads(stored)
+    return stored
+
+
+def metric_value(name: str, value: Any) -> float:
+    """Return `value` as a float, or raise an error that says what a metric may be."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise InvalidValue(
+            f"metric {name!r} must be a number, got {type(value).__name__} {value!r:.60};"
+            " log text as a param (lt.log_params) or a tag"
+        ) from None
+
+
+def _checked_size(key: str, text: str) -> str:
+    if len(text) > MAX_PARAM_BYTES // 4 and len(text.encode("utf-8")) > MAX_PARAM_BYTES:
+        raise ValueTooLarge(
+            f"param {key!r} is {len(text.encode('utf-8')):,} bytes; the limit is {MAX_PARAM_BYTES:,}."
+            " Store large values as an artifact: lt.log_artifact(value, name=...)"
+        )
+    return text
+
+
+def _from_numpy(value: Any) -> Any:
+    """numpy scalars and arrays become plain Python values (without importing numpy)."""
+    item = getattr(value, "item", None)
+    if callable(item) and getattr(value, "shape", None) == ():
+        return item()
+    tolist = getattr(value, "tolist", None)
+    if callable(tolist):
+        return tolist()
+    return value

@@ -1,0 +1,51 @@
+"""Shared fixtures: every test gets its own real store on disk and a clean API session."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+
+import labtrack as lt
+from labtrack import api
+
+
+def reset_session() -> None:
+    """Forget the process's store and active runs (as a fresh interpreter would have none)."""
+    while api._session.stack:
+        run = api._session.stack.pop()
+        with contextlib.suppress(Exception):
+            run.end("finished")
+    if api._session.store is not None:
+        with contextlib.suppress(Exception):
+            api._session.store.close()
+    api._session.store = None
+    api._session.experiment = None
+
+
+@pytest.fixture
+def store_dir(tmp_path, monkeypatch):
+    """A fresh store folder, made the default through LABTRACK_DIR."""
+    folder = tmp_path / ".labtrack"
+    monkeypatch.setenv("LABTRACK_DIR", str(folder))
+    monkeypatch.delenv("LABTRACK_EXPERIMENT", raising=False)
+    reset_session()
+    yield folder
+    reset_session()
+
+
+@pytest.fixture
+def store(store_dir):
+    """The API's current store, opened in `store_dir`."""
+    return api.current_store()
+
+
+@pytest.fixture
+def three_runs(store):
+    """Three finished runs with params and metric histories."""
+    specs = [("rf", 0.1, 100, [0.5, 0.7, 0.8]), ("rf", 0.01, 200, [0.6, 0.9]), ("svm", 0.1, 100, [0.4])]
+    for i, (model, lr, trees, accs) in enumerate(specs, start=1):
+        with lt.run(f"try-{i}", params={"model": model, "lr": lr, "trees": trees}):
+            for acc in accs:
+                lt.log(acc=acc, loss=1 - acc)
+    return store
