@@ -89,6 +89,10 @@ class Run:
 
         return append_points
 
+    def latest(self) -> dict[str, tuple[int, float]]:
+        """Each metric's last logged (step, value), from memory: cheap enough to poll for live views."""
+        return {name: (state[1] - 1, state[2]) for name, state in list(self._keys.items())}
+
     def _refuse_points(self, metrics: Mapping[str, Any], step: int | None) -> None:
         raise ActiveRunError(f"run #{self.number} has ended ({self.status}); start a new run to log more")
 
