@@ -21,6 +21,7 @@ def reset_session() -> None:
             api._session.store.close()
     api._session.store = None
     api._session.experiment = None
+    api._session.hypothesis_id = None
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 import pytest
 
-from labtrack.cli.main import cli
+from labtrack.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
@@ -37,11 +37,6 @@ def test_readme_example_runs_as_written_and_sqlite3_shows_its_runs(tmp_path):
 
 
 def all_commands():
-    from labtrack.cli.main import main  # noqa: F401 - importing registers the commands
-    import importlib
-
-    for name in ("runs", "maintenance"):
-        importlib.import_module(f"labtrack.cli.{name}")
     return cli.commands
 
 

@@ -31,6 +31,8 @@ from .errors import (
     StoreError,
     StoreTooNew,
 )
+from .hypotheses_api import close as close_hypothesis
+from .hypotheses_api import hypotheses, hypothesis, metric, repeat, verdict
 
 __version__ = "0.1.0"
 
@@ -43,6 +45,12 @@ __all__ = [
     "StoreError",
     "StoreTooNew",
     "active_run",
+    "close_hypothesis",
+    "hypotheses",
+    "hypothesis",
+    "metric",
+    "repeat",
+    "verdict",
     "end_run",
     "get_run",
     "history",

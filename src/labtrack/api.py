@@ -28,6 +28,7 @@ class _Session:
         self.store: Store | None = None
         self.stack: list[Run] = []
         self.experiment: str | None = None
+        self.hypothesis_id: int | None = None  # the active hypothesis: new runs link to it
         self.lock = threading.RLock()
 
 
@@ -63,6 +64,7 @@ def open(path: str | os.PathLike[str] | None = None) -> Store:  # noqa: A001 - t
         if _session.store is not None:
             _session.store.close()
         _session.store = store
+        _session.hypothesis_id = None
     return store
 
 
@@ -84,13 +86,16 @@ def start_run(
     name: str | None = None,
     *,
     params: dict[str, Any] | None = None,
-    hypothesis: int | None = None,
+    hypothesis: int | str | bool | None = None,
     tags: dict[str, Any] | None = None,
     experiment: str | None = None,
     nested: bool = False,
     fields: dict[str, Any] | None = None,
 ) -> Run:
     """Start recording a run and make it the active one; end it with `lt.end_run()`.
+
+    `hypothesis`: the id it tests (3 or "H3"); None links it to the active hypothesis, if any;
+    "none" (or False) opts out.
 
     >>> run = lt.start_run("baseline", params={"lr": 0.01})
     """
@@ -103,9 +108,11 @@ def start_run(
                 " or pass nested=True to record a child run"
             )
         exp = experiment or default_experiment()
+        from .hypotheses_api import resolve_for_new_run
+
         number, uuid = store.create_run(
             exp, name=name, parent_id=parent.number if parent else None,
-            hypothesis_id=hypothesis, fields=fields,
+            hypothesis_id=resolve_for_new_run(hypothesis), fields=fields,
         )
         run = Run(store, number, uuid, name, exp)
         _session.stack.append(run)
@@ -134,7 +141,7 @@ def run(
     name: str | None = None,
     *,
     params: dict[str, Any] | None = None,
-    hypothesis: int | None = None,
+    hypothesis: int | str | bool | None = None,
     tags: dict[str, Any] | None = None,
     experiment: str | None = None,
     nested: bool = False,

@@ -1,7 +1,8 @@
-"""The `labtrack` command line: a thin layer over the Python API."""
+"""The `labtrack` command line: a thin layer over the Python API. Each module adds its commands."""
 
 from __future__ import annotations
 
+from . import hypotheses, maintenance, runs  # noqa: F401 - importing registers the commands
 from .main import cli, main
 
 __all__ = ["cli", "main"]

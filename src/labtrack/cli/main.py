@@ -46,7 +46,5 @@ def open_store(ctx: click.Context, *, create: bool = False):
 
 
 def main() -> None:
-    """Entry point of the `labtrack` console script."""
-    from . import maintenance, runs  # noqa: F401 - importing registers each file's commands
-
+    """Entry point of the `labtrack` console script (commands register in cli/__init__.py)."""
     cli()

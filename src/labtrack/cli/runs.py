@@ -64,10 +64,17 @@ def runs(ctx: click.Context, filter: str | None, experiment: str | None, as_json
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.pass_context
 def show(ctx: click.Context, run: str, as_json: bool) -> None:
-    """Show one run: RUN is a number (12 or #12), a uuid (or prefix) or a run name."""
+    """Show one run — RUN is a number (12 or #12), a uuid (or prefix) or a run name — or a hypothesis (H3)."""
+    import re
     from dataclasses import asdict
 
     from .. import api
+
+    if re.fullmatch(r"[Hh]\d+", run.strip()):
+        from .hypotheses import show_hypothesis
+
+        show_hypothesis(ctx, run, as_json)
+        return
 
     open_store(ctx)
     record = api.get_run(run)

@@ -107,7 +107,7 @@ _ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", "'": "'", '"': '"', "`": "`"}
 _GLOB = {"%": "*", "_": "?", "*": "[*]", "?": "[?]", "[": "[[]"}
 
 
-class Token(NamedTuple):
+class _Token(NamedTuple):
     kind: str  # field, word, number, string, op, "(", ")", ",", end
     value: Any
     start: int
@@ -166,12 +166,12 @@ def _number(raw: str) -> int | float:
     return float(raw)  # beyond SQLite's integers; never int() of thousands of digits
 
 
-def _tokenize(text: str) -> list[Token]:
+def _tokenize(text: str) -> list[_Token]:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise FilterError("invalid character (a lone surrogate)", text, exc.start) from None
-    tokens: list[Token] = []
+    tokens: list[_Token] = []
     pos = 0
     while pos < len(text):
         if (m := _TOKEN.match(text, pos)) is None:
@@ -194,9 +194,9 @@ def _tokenize(text: str) -> list[Token]:
                 raise FilterError(f"malformed number {text[pos:bad]!r}", text, pos)
             value = _number(value)
         if kind != "space":
-            tokens.append(Token(value if kind == "punct" else kind, value, pos, end))
+            tokens.append(_Token(value if kind == "punct" else kind, value, pos, end))
         pos = end
-    return [*tokens, Token("end", None, len(text), len(text))]
+    return [*tokens, _Token("end", None, len(text), len(text))]
 
 
 class _Parser:
@@ -206,18 +206,18 @@ class _Parser:
         self.text, self.tokens = text, _tokenize(text)
         self.i = self.depth = self.count = 0
 
-    def peek(self) -> Token:
+    def peek(self) -> _Token:
         return self.tokens[self.i]
 
-    def take(self) -> Token:
+    def take(self) -> _Token:
         token = self.tokens[self.i]
         self.i = min(self.i + 1, len(self.tokens) - 1)
         return token
 
-    def fail(self, message: str, token: Token) -> NoReturn:
+    def fail(self, message: str, token: _Token) -> NoReturn:
         raise FilterError(message, self.text, token.start)
 
-    def expected(self, what: str, token: Token) -> NoReturn:
+    def expected(self, what: str, token: _Token) -> NoReturn:
         found = self.text[token.start : token.end]
         found = (
             repr(found if len(found) <= 30 else found[:27] + "...")
@@ -227,10 +227,10 @@ class _Parser:
         self.fail(f"expected {what}, found {found}", token)
 
     @staticmethod
-    def word(token: Token) -> str:
+    def word(token: _Token) -> str:
         return token.value.lower() if token.kind == "word" else ""
 
-    def nest(self, token: Token) -> None:
+    def nest(self, token: _Token) -> None:
         self.depth += 1
         if self.depth > _MAX_DEPTH:
             self.fail(f"too deeply nested (at most {_MAX_DEPTH} parentheses and NOTs)", token)
@@ -288,14 +288,14 @@ class _Parser:
             return Field("attribute", self.attribute(name, token, hint)), name
         self.expected("a field such as metrics.acc, params.lr or status", token)
 
-    def attribute(self, name: str, token: Token, hint: str) -> str:
+    def attribute(self, name: str, token: _Token, hint: str) -> str:
         canonical = _ALIASES.get(name.lower(), name.lower())
         if canonical not in _ATTRIBUTES:
             valid = ", ".join(sorted([*_ATTRIBUTES, *_ALIASES]))
             self.fail(f"unknown attribute {name!r} (valid: {valid}){hint}", token)
         return canonical
 
-    def literal(self, after: Token) -> tuple[Value, Token]:
+    def literal(self, after: _Token) -> tuple[Value, _Token]:
         token = self.take()
         if token.kind in ("string", "number"):
             return token.value, token
@@ -335,7 +335,7 @@ class _Parser:
             f"an operator after {src!r} (=, !=, <, <=, >, >=, LIKE, ILIKE, IN, IS)", token
         )
 
-    def in_list(self) -> list[tuple[Value, Token]]:
+    def in_list(self) -> list[tuple[Value, _Token]]:
         if (opening := self.take()).kind != "(":
             self.fail("expected '(' after IN, e.g. params.model IN ('rf', 'svm')", opening)
         items = [self.literal(opening)]
@@ -348,7 +348,7 @@ class _Parser:
         return items
 
     def typed(
-        self, field: Field, src: str, op: str, items: list[tuple[Value, Token]]
+        self, field: Field, src: str, op: str, items: list[tuple[Value, _Token]]
     ) -> Comparison:
         """Check each value against the field's type and convert it (dates to epoch seconds)."""
         kind = _KIND_TYPES.get(field.kind) or _ATTRIBUTES[field.name][1]

@@ -130,6 +130,11 @@ class Store:
         with self.write() as conn:
             cur = conn.execute(f"INSERT INTO runs ({columns}) VALUES ({marks})", tuple(row.values()))
             run_id = int(cur.lastrowid)
+            if hypothesis_id is not None:
+                conn.execute(
+                    "INSERT INTO hypothesis_runs (hypothesis_id, run_id, role) VALUES (?, ?, 'treatment')",
+                    (hypothesis_id, run_id),
+                )
         self.points.running_runs.add(run_id)
         self.points.start()
         return run_id, run_uuid

@@ -1,0 +1,250 @@
+"""Metric definitions, hypotheses, run links and verdicts (DESIGN §5). The statistics are in verdicts.py."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import TYPE_CHECKING, Any
+
+from . import api
+from .errors import LabtrackError
+from .store.hypotheses import (
+    HypothesisNotFound,
+    HypothesisRecord,
+    MetricDefinition,
+    definitions,
+    evidence_rows,
+    filtered_run_ids,
+    get_hypothesis,
+    insert_hypothesis,
+    link_run,
+    linked_runs,
+    list_hypotheses,
+    put_definition,
+    runs_before,
+)
+from .store.hypotheses import (
+    close_hypothesis as _close,
+)
+from .verdicts import Evidence, Verdict, compute_verdict
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .store import Store
+
+GOALS = ("max", "min")
+SUMMARIES = ("last", "best", "mean")
+EXPECTS = ("increase", "decrease")
+
+
+class HypothesisClosed(LabtrackError, ValueError):
+    """A closed hypothesis takes no new runs."""
+
+
+def metric(name: str, *, goal: str, target: float | None = None, summary: str = "last",
+           experiment: str | None = None, store_wide: bool = False) -> MetricDefinition:
+    """Define what "better" means for metric `name` in the current experiment (or store-wide).
+
+    >>> lt.metric("accuracy", goal="max", target=0.95, summary="best")
+    """
+    if goal not in GOALS:
+        raise ValueError(f"goal must be 'max' or 'min', not {goal!r}")
+    if summary not in SUMMARIES:
+        raise ValueError(f"summary must be one of {', '.join(SUMMARIES)}, not {summary!r}")
+    exp = None if store_wide else (experiment or api.default_experiment())
+    definition = MetricDefinition(name, goal, None if target is None else float(target), summary, exp)
+    put_definition(api.current_store(), definition)
+    return definition
+
+
+def metric_definitions(experiment: str | None = None) -> dict[str, MetricDefinition]:
+    """The definitions in force for `experiment` (default: the current one)."""
+    return definitions(api.current_store(), experiment or api.default_experiment())
+
+
+def hypothesis(statement: str, *, metric: str, expect: str = "increase", min_effect: float = 0.0,
+               baseline: Any = None, experiment: str | None = None) -> HypothesisRecord:
+    """Record a hypothesis and make it the active one: runs started from now on test it.
+
+    `baseline`: run refs (list), a filter (str), or None for the best finished run before it.
+
+    >>> lt.hypothesis("More trees raise accuracy", metric="accuracy", expect="increase", min_effect=0.01)
+    """
+    if not statement or not statement.strip():
+        raise ValueError("a hypothesis needs a statement, e.g. 'More trees raise accuracy'")
+    if expect not in EXPECTS:
+        raise ValueError(f"expect must be 'increase' or 'decrease', not {expect!r}")
+    if min_effect < 0:
+        raise ValueError(f"min_effect is a size and cannot be negative (got {min_effect}); the direction is `expect`")
+    store = api.current_store()
+    spec: dict[str, Any] | None = None
+    if isinstance(baseline, str) and not re.fullmatch(r"#?\d+", baseline.strip()):
+        filtered_run_ids(store, baseline)  # a bad filter fails now, with its position
+        spec = {"filter": baseline}
+    elif baseline is not None:
+        spec = {"runs": api.run_numbers(baseline, store)}
+    hid = insert_hypothesis(store, experiment or api.default_experiment(), statement.strip(), metric, expect,
+                            float(min_effect), spec)
+    for number in (spec or {}).get("runs", []):
+        link_run(store, hid, number, "baseline")
+    api._session.hypothesis_id = hid
+    return get_hypothesis(store, hid)
+
+
+def active_hypothesis() -> HypothesisRecord | None:
+    """The hypothesis new runs link to, if one is active and still open."""
+    hid = api._session.hypothesis_id
+    if hid is None:
+        return None
+    try:
+        record = get_hypothesis(api.current_store(), hid)
+    except HypothesisNotFound:  # e.g. another store was opened since
+        api._session.hypothesis_id = None
+        return None
+    return record if record.status == "open" else None
+
+
+def activate(hypothesis_id: int | str | None) -> None:
+    """Make an open hypothesis the active one (None: no active hypothesis)."""
+    if hypothesis_id is None:
+        api._session.hypothesis_id = None
+        return
+    record = get_hypothesis(api.current_store(), parse_id(hypothesis_id))
+    if record.status != "open":
+        raise HypothesisClosed(f"H{record.id} is closed; state a new hypothesis instead")
+    api._session.hypothesis_id = record.id
+
+
+def parse_id(ref: int | str) -> int:
+    """`3`, `'3'` or `'H3'` -> 3."""
+    match = re.fullmatch(r"[Hh]?(\d+)", str(ref).strip())
+    if not match:
+        raise ValueError(f"a hypothesis is named by its id, like 3 or H3, not {ref!r}")
+    return int(match.group(1))
+
+
+def resolve_for_new_run(ref: Any) -> int | None:
+    """The hypothesis a new run links to: explicit id, `'none'`/False to opt out, else the active one."""
+    if ref is False or (isinstance(ref, str) and ref.strip().lower() == "none"):
+        return None
+    if ref is None:
+        current = active_hypothesis()
+        return current.id if current else None
+    record = get_hypothesis(api.current_store(), parse_id(ref))
+    if record.status != "open":
+        raise HypothesisClosed(f"H{record.id} is closed and takes no new runs; state a new hypothesis")
+    return record.id
+
+
+def link_new_run(hypothesis_id: int, run_number: int) -> None:
+    link_run(api.current_store(), hypothesis_id, run_number, "treatment")
+
+
+def _summary_value(row: tuple, summary: str, goal: str) -> float | None:
+    _, _, last, lo, hi, mean, logged = row
+    if summary == "best":
+        value = hi if goal == "max" else lo
+    else:
+        value = mean if summary == "mean" else last
+    return math.nan if value is None and logged else value
+
+
+def _evidence(store: Store, runs: list[int], record: HypothesisRecord, d: MetricDefinition | None) -> list[Evidence]:
+    goal = d.goal if d else ("max" if record.expect == "increase" else "min")
+    summary = d.summary if d else "last"
+    return [Evidence(row[0], row[1], _summary_value(row, summary, goal))
+            for row in evidence_rows(store, runs, record.metric)]
+
+
+def baseline_runs(store: Store, record: HypothesisRecord, treatment: list[int]) -> list[int]:
+    """The baseline: named runs, runs matching a filter, or the best finished run before the hypothesis."""
+    spec = record.baseline or {}
+    if "runs" in spec:
+        runs = spec["runs"]
+    elif "filter" in spec:
+        runs = filtered_run_ids(store, spec["filter"])
+    else:
+        candidates = [r for r in runs_before(store, record.experiment, record.created) if r not in treatment]
+        d = definitions(store, record.experiment).get(record.metric)
+        scored = [(e.value, e.run) for e in _evidence(store, candidates, record, d)
+                  if e.value is not None and e.value == e.value]
+        if not scored:
+            return []
+        goal = d.goal if d else ("max" if record.expect == "increase" else "min")
+        runs = [(max(scored) if goal == "max" else min(scored))[1]]
+    return [r for r in runs if r not in treatment]
+
+
+def verdict(hypothesis_id: int | str | None = None) -> Verdict:
+    """The verdict of a hypothesis (default: the active one), frozen if it is closed."""
+    store = api.current_store()
+    store.points.flush()
+    record = _record_for(hypothesis_id)
+    if record.status == "closed" and record.verdict:
+        return Verdict.from_dict(record.verdict)
+    treatment = linked_runs(store, record.id, "treatment")
+    baseline = baseline_runs(store, record, treatment)
+    d = definitions(store, record.experiment).get(record.metric)
+    return compute_verdict(_evidence(store, treatment, record, d), _evidence(store, baseline, record, d),
+                           expect=record.expect, min_effect=record.min_effect, metric=record.metric)
+
+
+def close(hypothesis_id: int | str | None = None, note: str | None = None) -> Verdict:
+    """Freeze a hypothesis with its current verdict; it takes no new runs."""
+    record = _record_for(hypothesis_id)
+    result = verdict(record.id)
+    _close(api.current_store(), record.id, result.to_dict(), note)
+    if api._session.hypothesis_id == record.id:
+        api._session.hypothesis_id = None
+    return result
+
+
+def _record_for(hypothesis_id: int | str | None) -> HypothesisRecord:
+    if hypothesis_id is None:
+        current = active_hypothesis()
+        if current is None:
+            raise HypothesisNotFound("no active hypothesis; name one by id (e.g. H3) or state one with lt.hypothesis()")
+        return current
+    return get_hypothesis(api.current_store(), parse_id(hypothesis_id))
+
+
+def hypotheses() -> pd.DataFrame:
+    """One row per hypothesis with its verdict and the numbers behind it."""
+    import pandas as pd
+
+    store = api.current_store()
+    rows = []
+    for record in list_hypotheses(store):
+        v = verdict(record.id)
+        rows.append({
+            "id": record.id, "statement": record.statement, "metric": record.metric, "expect": record.expect,
+            "min_effect": record.min_effect, "status": record.status, "verdict": v.label, "weak": v.weak,
+            "effect": v.effect, "ci_low": v.ci_low, "ci_high": v.ci_high, "n_treatment": v.n_treatment,
+            "n_baseline": v.n_baseline, "runs": list(v.treatment_runs), "baseline_runs": list(v.baseline_runs),
+            "reason": v.reason, "experiment": record.experiment, "note": record.note,
+            "created": pd.Timestamp(record.created, unit="s", tz="UTC"),
+        })
+    columns = ["id", "statement", "metric", "expect", "min_effect", "status", "verdict", "weak", "effect",
+               "ci_low", "ci_high", "n_treatment", "n_baseline", "runs", "baseline_runs", "reason",
+               "experiment", "note", "created"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def repeat(fn, seeds: int | list[int] = 5, *, name: str | None = None, params: dict[str, Any] | None = None,
+           hypothesis: Any = None) -> list[int]:
+    """Run `fn(seed)` once per seed, each as its own run with a `seed` param, grouped by a tag.
+
+    >>> lt.repeat(lambda seed: lt.log(acc=train(seed)), seeds=5, name="rf-200")
+    """
+    import uuid
+
+    seed_list = list(range(seeds)) if isinstance(seeds, int) else list(seeds)
+    group = uuid.uuid4().hex[:12]
+    numbers = []
+    for seed in seed_list:
+        with api.run(name, params={**(params or {}), "seed": seed}, hypothesis=hypothesis,
+                     tags={"repeat_group": group}) as run:
+            fn(seed)
+        numbers.append(run.number)
+    return numbers

@@ -1,0 +1,158 @@
+"""SQL for metric definitions, hypotheses and their links to runs (the logic is in labtrack.hypotheses)."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..errors import LabtrackError
+
+if TYPE_CHECKING:
+    from .store import Store
+
+STORE_WIDE = 0  # experiment_id of definitions that apply to every experiment
+
+
+@dataclass(frozen=True)
+class MetricDefinition:
+    """What "better" means for a metric: its goal, an optional target, and the summary to compare."""
+
+    name: str
+    goal: str
+    target: float | None = None
+    summary: str = "last"
+    experiment: str | None = None  # None: the store-wide default
+
+
+@dataclass(frozen=True)
+class HypothesisRecord:
+    id: int
+    experiment: str | None
+    statement: str
+    metric: str
+    expect: str
+    min_effect: float
+    baseline: dict[str, Any] | None
+    status: str
+    created: float
+    closed: float | None
+    note: str | None
+    verdict: dict[str, Any] | None  # frozen when closed
+
+
+class HypothesisNotFound(LabtrackError, LookupError):
+    """No hypothesis with that id."""
+
+
+def put_definition(store: Store, d: MetricDefinition) -> None:
+    exp_id = STORE_WIDE if d.experiment is None else store.experiment_id(d.experiment)
+    with store.write() as conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO metric_definitions (experiment_id, name, goal, target, summary, created)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (exp_id, d.name, d.goal, d.target, d.summary, time.time()),
+        )
+
+
+def definitions(store: Store, experiment: str | None = None) -> dict[str, MetricDefinition]:
+    """Definitions in force for `experiment`: the store-wide ones, overridden by the experiment's own."""
+    rows = store.read(
+        "SELECT d.name, d.goal, d.target, d.summary, e.name FROM metric_definitions d"
+        " LEFT JOIN experiments e ON e.id = d.experiment_id"
+        " WHERE d.experiment_id = 0 OR e.name IS ? ORDER BY d.experiment_id != 0",
+        (experiment,),
+    )
+    return {name: MetricDefinition(name, goal, target, summary, exp) for name, goal, target, summary, exp in rows}
+
+
+def insert_hypothesis(store: Store, experiment: str, statement: str, metric: str, expect: str,
+                      min_effect: float, baseline: dict[str, Any] | None) -> int:
+    exp_id = store.experiment_id(experiment)
+    with store.write() as conn:
+        cur = conn.execute(
+            "INSERT INTO hypotheses (experiment_id, statement, metric, expect, min_effect, baseline, status, created)"
+            " VALUES (?, ?, ?, ?, ?, ?, 'open', ?)",
+            (exp_id, statement, metric, expect, min_effect, json.dumps(baseline) if baseline else None, time.time()),
+        )
+        return int(cur.lastrowid)
+
+
+_SELECT = (
+    "SELECT h.id, e.name, h.statement, h.metric, h.expect, h.min_effect, h.baseline, h.status, h.created,"
+    " h.closed, h.note, h.verdict FROM hypotheses h LEFT JOIN experiments e ON e.id = h.experiment_id"
+)
+
+
+def _record(row: tuple) -> HypothesisRecord:
+    hid, exp, statement, metric, expect, min_effect, baseline, status, created, closed, note, verdict = row
+    return HypothesisRecord(hid, exp, statement, metric, expect, min_effect,
+                            json.loads(baseline) if baseline else None, status, created, closed, note,
+                            json.loads(verdict) if verdict else None)
+
+
+def get_hypothesis(store: Store, hypothesis_id: int) -> HypothesisRecord:
+    rows = store.read(_SELECT + " WHERE h.id = ?", (hypothesis_id,))
+    if not rows:
+        raise HypothesisNotFound(f"no hypothesis H{hypothesis_id}; `labtrack hypotheses` lists them")
+    return _record(rows[0])
+
+
+def list_hypotheses(store: Store) -> list[HypothesisRecord]:
+    return [_record(row) for row in store.read(_SELECT + " ORDER BY h.id")]
+
+
+def link_run(store: Store, hypothesis_id: int, run_id: int, role: str = "treatment") -> None:
+    with store.write() as conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO hypothesis_runs (hypothesis_id, run_id, role) VALUES (?, ?, ?)",
+            (hypothesis_id, run_id, role),
+        )
+        if role == "treatment":
+            conn.execute("UPDATE runs SET hypothesis_id = ? WHERE id = ?", (hypothesis_id, run_id))
+
+
+def linked_runs(store: Store, hypothesis_id: int, role: str) -> list[int]:
+    return [r[0] for r in store.read(
+        "SELECT run_id FROM hypothesis_runs WHERE hypothesis_id = ? AND role = ? ORDER BY run_id",
+        (hypothesis_id, role))]
+
+
+def close_hypothesis(store: Store, hypothesis_id: int, verdict: dict[str, Any], note: str | None) -> None:
+    with store.write() as conn:
+        conn.execute(
+            "UPDATE hypotheses SET status = 'closed', closed = ?, note = ?, verdict = ? WHERE id = ?",
+            (time.time(), note, json.dumps(verdict), hypothesis_id),
+        )
+
+
+def evidence_rows(store: Store, run_ids: list[int], metric: str) -> list[tuple]:
+    """(run, status, last, min, max, mean, logged) of `metric` for each run; `logged` is 0 where the
+    run lacks the metric (then the values are None), and a None value of a logged metric is NaN."""
+    if not run_ids:
+        return []
+    marks = ",".join("?" for _ in run_ids)
+    return store.read(
+        f"SELECT r.id, r.status, s.last, s.min, s.max, CASE WHEN s.count > 0 THEN s.sum / s.count END,"
+        f" s.run_id IS NOT NULL"
+        f" FROM runs r LEFT JOIN metric_summaries s ON s.run_id = r.id"
+        f" AND s.key_id = (SELECT id FROM metric_keys WHERE name = ?) WHERE r.id IN ({marks}) ORDER BY r.id",
+        (metric, *run_ids),
+    )
+
+
+def runs_before(store: Store, experiment: str, before: float) -> list[int]:
+    """Finished runs of `experiment` that started before `before` (a hypothesis's creation time)."""
+    return [r[0] for r in store.read(
+        "SELECT r.id FROM runs r JOIN experiments e ON e.id = r.experiment_id"
+        " WHERE e.name = ? AND r.status = 'finished' AND r.start_time < ? ORDER BY r.id",
+        (experiment, before))]
+
+
+def filtered_run_ids(store: Store, filter: str) -> list[int]:
+    from .filters import compile_filter
+
+    where, args = compile_filter(filter)
+    return [r[0] for r in store.read(
+        f"SELECT r.id FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE {where} ORDER BY r.id", args)]
