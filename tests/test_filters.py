@@ -168,7 +168,10 @@ def test_errors_point_at_the_problem(text, message, position):
         compile_filter(text)
     assert message in str(caught.value)
     assert caught.value.position == position
-    assert str(caught.value).endswith("\n  " + " " * position + "^")
+    shown, pointer = str(caught.value).splitlines()[-2:]
+    window_start = max(0, position - 40)
+    assert pointer.index("^") - 2 == position - window_start + (3 if window_start else 0)
+    assert shown.strip(" .").startswith(text[window_start:window_start + 10].strip())
 
 
 def test_a_filter_must_be_text():
