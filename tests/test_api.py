@@ -168,3 +168,14 @@ def test_open_switches_store(store_dir, tmp_path):
         pass
     assert other.path == tmp_path / "elsewhere" / "labtrack.db"
     assert list(lt.runs()["name"]) == ["there"]
+
+
+def test_chart_history_keeps_extremes_and_endpoints(store):
+    with lt.run() as run:
+        for i in range(5000):
+            lt.log(loss=100.0 if i == 2345 else float(i % 7))
+    store.points.flush()
+    series = store.chart_history([run.number], "loss", max_points=200)[run.number]
+    assert series["count"] == 5000 and series["downsampled"] and len(series["steps"]) <= 203
+    assert max(series["values"]) == 100.0 and series["steps"][0] == 0 and series["steps"][-1] == 4999
+    assert series["steps"] == sorted(series["steps"])

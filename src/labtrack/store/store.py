@@ -299,6 +299,13 @@ class Store:
         with self.lock:
             return reads.history_frame(self.conn, run_ids, metrics)
 
+    def chart_history(self, run_ids: list[int], metric: str, max_points: int = 2000) -> dict[int, dict]:
+        """Histories thinned for charts (min and max per bucket of steps); see downsample.py."""
+        from .downsample import history_for_chart
+
+        with self.lock:
+            return history_for_chart(self.conn, run_ids, metric, max_points)
+
     def change_marker(self) -> int:
         return self.read("SELECT version FROM changes WHERE id = 1")[0][0]
 
