@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .api import (
     active_run,
+    compare,
     end_run,
     get_run,
     history,
@@ -46,6 +47,7 @@ __all__ = [
     "StoreTooNew",
     "active_run",
     "close_hypothesis",
+    "compare",
     "hypotheses",
     "hypothesis",
     "metric",

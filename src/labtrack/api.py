@@ -15,6 +15,7 @@ from .run import Run, status_for
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .comparison import Comparison
     from .store import Store
     from .store.reads import RunRecord
 
@@ -228,6 +229,48 @@ def history(runs: Any, metric: str | list[str]) -> pd.DataFrame:
     store.points.flush()
     metrics = [metric] if isinstance(metric, str) else list(metric)
     return store.history(run_numbers(runs, store), metrics)
+
+
+def compare(*runs: Any, at_step: int | None = None) -> Comparison:
+    """Compare runs side by side: refs (number, '#3', uuid, name), a filter, Runs, or a frame from `lt.runs`.
+
+    >>> cmp = lt.compare(3, 4, "sweep-lr")
+    >>> cmp.diff().save("diff.md")
+    """
+    from .comparison import Comparison
+    from .hypotheses_api import comparison_context
+
+    store = current_store()
+    store.points.flush()
+    numbers: list[int] = []
+    if not runs:
+        raise ValueError("compare needs runs: lt.compare(3, 4), lt.compare(lt.runs(...)) or lt.compare(\"params.model = 'rf'\")")
+    for item in runs:
+        numbers.extend(_numbers_or_filter(item, store))
+    numbers = list(dict.fromkeys(numbers))
+    if not numbers:
+        raise ValueError("no runs to compare: the filter matched none")
+    frame = store.runs_frame(f"attributes.number IN ({', '.join(map(str, numbers))})", None)
+    frame = frame.set_index("number").loc[numbers].reset_index()
+    metrics = [c.removeprefix("metrics.") for c in frame.columns if c.startswith("metrics.")]
+    history = store.history(numbers, metrics)
+    definitions, hypotheses, code = comparison_context(store, frame)
+    return Comparison(frame, history, definitions, hypotheses, code, at_step=at_step)
+
+
+def _numbers_or_filter(item: Any, store: Store) -> list[int]:
+    """A ref, a Run, a frame, a list — or, for a string that names no run, a filter."""
+    from .errors import RunNotFound
+
+    if isinstance(item, str):
+        try:
+            return [store.resolve_run(item)]
+        except RunNotFound:
+            frame = store.runs_frame(item, None)  # a bad filter raises FilterError with its position
+            return [int(n) for n in frame["number"]]
+    if isinstance(item, (list, tuple)):
+        return [n for sub in item for n in _numbers_or_filter(sub, store)]
+    return run_numbers(item, store)
 
 
 def run_numbers(runs: Any, store: Store | None = None) -> list[int]:

@@ -248,3 +248,21 @@ def repeat(fn, seeds: int | list[int] = 5, *, name: str | None = None, params: d
             fn(seed)
         numbers.append(run.number)
     return numbers
+
+
+def comparison_context(store: Store, frame: pd.DataFrame) -> tuple[dict, list[dict], dict[int, str]]:
+    """What a comparison of these runs needs besides the frames: metric definitions (by the runs'
+    experiments, first wins), the hypotheses they test with verdicts, and each run's cell code."""
+    merged: dict[str, dict[str, Any]] = {}
+    for experiment in dict.fromkeys(frame["experiment"]):
+        for name, d in definitions(store, experiment).items():
+            merged.setdefault(name, {"goal": d.goal, "target": d.target, "summary": d.summary})
+    ids = sorted({int(h) for h in frame["hypothesis_id"].dropna()})
+    found = []
+    for hid in ids:
+        record = get_hypothesis(store, hid)
+        found.append({"id": hid, "statement": record.statement, "metric": record.metric,
+                      "expect": record.expect, "min_effect": record.min_effect, "status": record.status,
+                      "verdict": verdict(hid).to_dict()})
+    code = store.run_code([int(n) for n in frame["number"]])
+    return merged, found, code

@@ -84,12 +84,14 @@ def resolve_run(conn: sqlite3.Connection, ref: int | str) -> int:
     """The run number for `12`, `'#12'`, a uuid or uuid prefix (6+ hex digits), or a run name (newest wins)."""
     if isinstance(ref, bool) or not isinstance(ref, (int, str)):
         raise RunNotFound(f"a run reference is a number, '#12', a uuid or a name, not {ref!r}")
-    if isinstance(ref, int) or _NUMBER.match(ref.strip()):
-        number = int(ref) if isinstance(ref, int) else int(_NUMBER.match(ref.strip()).group(1))
+    text = ref if isinstance(ref, int) else ref.strip()
+    if isinstance(ref, int) or _NUMBER.match(text):
+        number = int(ref) if isinstance(ref, int) else int(_NUMBER.match(text).group(1))
         if conn.execute("SELECT 1 FROM runs WHERE id = ?", (number,)).fetchone():
             return number
-        raise RunNotFound(f"no run #{number} in this store; `labtrack runs` lists the runs")
-    text = ref.strip()
+        if isinstance(ref, int) or text.startswith("#") or not _HEX.match(text):
+            raise RunNotFound(f"no run #{number} in this store; `labtrack runs` lists the runs")
+        # else: digits only, but maybe a uuid prefix (or a name): look further
     if _HEX.match(text.lower()):
         rows = conn.execute(
             "SELECT id FROM runs WHERE uuid >= ? AND uuid < ? LIMIT 2", (text.lower(), text.lower() + "g")
@@ -109,7 +111,7 @@ def summary_from_row(last, last_step, lo, hi, total, count, nans) -> MetricSumma
         last_step=last_step,
         min=nan if lo is None else lo,
         max=nan if hi is None else hi,
-        mean=total / count if count else nan,
+        mean=total / count if count and not (lo == -math.inf and hi == math.inf) else nan,  # +inf & -inf: NaN
         count=count,
         nan_count=nans,
     )

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..values import check_name, encode_param
+from ..values import check_name, encode_param, encode_tag
 from . import reads
 from .artifacts import ArtifactFiles
 from .connection import connect, schema_version
@@ -208,7 +208,7 @@ class Store:
 
     def set_tags(self, run_id: int, tags: dict[str, Any]) -> None:
         """Record tags (text labels)."""
-        rows = [(run_id, check_name(k, "tag name"), str(v)) for k, v in tags.items()]
+        rows = [(run_id, check_name(k, "tag name"), encode_tag(k, v)) for k, v in tags.items()]
         with self.write() as conn:
             conn.executemany("INSERT OR REPLACE INTO tags (run_id, key, value) VALUES (?, ?, ?)", rows)
 
@@ -306,6 +306,11 @@ class Store:
         with self.lock:
             return history_for_chart(self.conn, run_ids, metric, max_points)
 
+    def run_code(self, run_ids: list[int]) -> dict[int, str]:
+        """The cell code recorded for each of these runs (runs without code are left out)."""
+        marks = ",".join("?" for _ in run_ids) or "NULL"
+        return dict(self.read(f"SELECT id, code FROM runs WHERE id IN ({marks}) AND code IS NOT NULL", run_ids))
+
     def change_marker(self) -> int:
         return self.read("SELECT version FROM changes WHERE id = 1")[0][0]
 
@@ -322,7 +327,7 @@ ON CONFLICT (run_id, key_id) DO UPDATE SET
   last_step = max(last_step, excluded.last_step),
   min = CASE WHEN min IS NULL OR excluded.min < min THEN excluded.min ELSE min END,
   max = CASE WHEN max IS NULL OR excluded.max > max THEN excluded.max ELSE max END,
-  sum = sum + excluded.sum,
+  sum = COALESCE(sum + excluded.sum, 0.0),  -- NULL: +inf met -inf (see points._total)
   count = count + excluded.count,
   nan_count = nan_count + excluded.nan_count
 """
