@@ -35,7 +35,14 @@ from .errors import (
 from .hypotheses_api import close as close_hypothesis
 from .hypotheses_api import hypotheses, hypothesis, metric, repeat, verdict
 
-__version__ = "0.1.0"
+try:
+    from ._version import __version__  # written by the build from jupyter_ext/package.json
+except ImportError:  # a source tree that was never installed
+    __version__ = "0.0.0"
+
+# Entry points of the JupyterLab extension (cheap: the server code loads only when Jupyter calls them).
+from .server import _jupyter_labextension_paths, _jupyter_server_extension_points  # noqa: E402, F401
+from .server import _load_jupyter_server_extension  # noqa: E402, F401
 
 __all__ = [
     "ActiveRunError",
