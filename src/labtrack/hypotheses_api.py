@@ -180,7 +180,7 @@ def verdict(hypothesis_id: int | str | None = None) -> Verdict:
     """The verdict of a hypothesis (default: the active one), frozen if it is closed."""
     store = api.current_store()
     store.points.flush()
-    record = _record_for(hypothesis_id)
+    record = find_hypothesis(hypothesis_id)
     if record.status == "closed" and record.verdict:
         return Verdict.from_dict(record.verdict)
     treatment = linked_runs(store, record.id, "treatment")
@@ -192,7 +192,7 @@ def verdict(hypothesis_id: int | str | None = None) -> Verdict:
 
 def close(hypothesis_id: int | str | None = None, note: str | None = None) -> Verdict:
     """Freeze a hypothesis with its current verdict; it takes no new runs."""
-    record = _record_for(hypothesis_id)
+    record = find_hypothesis(hypothesis_id)
     result = verdict(record.id)
     _close(api.current_store(), record.id, result.to_dict(), note)
     if api._session.hypothesis_id == record.id:
@@ -200,7 +200,8 @@ def close(hypothesis_id: int | str | None = None, note: str | None = None) -> Ve
     return result
 
 
-def _record_for(hypothesis_id: int | str | None) -> HypothesisRecord:
+def find_hypothesis(hypothesis_id: int | str | None) -> HypothesisRecord:
+    """The hypothesis named by id (3, "H3"), or the active one for None."""
     if hypothesis_id is None:
         current = active_hypothesis()
         if current is None:

@@ -1,0 +1,80 @@
+"""`%hypothesis` and `%metric` in a real IPython shell."""
+
+from __future__ import annotations
+
+import pytest
+from IPython.core.error import UsageError
+import IPython
+from IPython.testing.globalipapp import start_ipython
+
+import labtrack as lt
+from labtrack.hypothesis_magics import HypothesisMagics, VerdictCard
+
+
+@pytest.fixture
+def ip(store):
+    start_ipython()
+    shell = IPython.get_ipython()
+    shell.register_magics(HypothesisMagics(shell))
+    return shell
+
+
+def make_runs(values):
+    for value in values:
+        with lt.run():
+            lt.log(acc=value)
+
+
+def test_state_a_hypothesis_then_see_its_verdict(ip):
+    make_runs([0.80, 0.81])
+    card = ip.run_line_magic("hypothesis", '"More trees raise acc" --metric acc --min-effect 0.01 --baseline 1,2')
+    assert isinstance(card, VerdictCard) and card.verdict.label == "untested"
+    make_runs([0.90, 0.91])
+    card = ip.run_line_magic("hypothesis", "")
+    assert card.verdict.label == "supported" and card.record.statement == "More trees raise acc"
+    assert "supported" in card._repr_html_() and "H1 [supported]" in repr(card)
+
+
+def test_statement_is_escaped_in_html(ip):
+    card = ip.run_line_magic("hypothesis", '"<script>x</script>" --metric acc')
+    assert "<script>" not in card._repr_html_() and "&lt;script&gt;" in card._repr_html_()
+
+
+def test_baseline_filter_list_use_and_close(ip):
+    make_runs([0.5])
+    ip.run_line_magic("hypothesis", "\"A\" --metric acc --baseline \"metrics.acc < 0.6\"")
+    ip.run_line_magic("hypothesis", '"B" --metric acc --expect decrease')
+    assert list(ip.run_line_magic("hypothesis", "list").index) == [1, 2]
+    ip.run_line_magic("hypothesis", "use H1")
+    make_runs([0.7])
+    closed = ip.run_line_magic("hypothesis", 'close --note "enough"')
+    assert (closed.record.id, closed.record.status, closed.record.note) == (1, "closed", "enough")
+    assert closed.verdict.label == "supported" and closed.verdict.weak
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ('"no metric"', "a hypothesis needs --metric"),
+    ('"x" --metric acc --min-effect -1', "cannot be negative"),
+    ("show", "needs an id"),
+    ("show H7", "no hypothesis H7"),
+    ('"x" --metric acc --baseline "params.x >"', "position"),
+])
+def test_usage_errors_say_how_to_fix(ip, line, message):
+    with pytest.raises(UsageError, match=message):
+        ip.run_line_magic("hypothesis", line)
+
+
+def test_metric_defines_what_better_means(ip, capsys):
+    ip.run_line_magic("metric", "acc --goal max --target 0.9 --summary best")
+    assert "acc: max is better (summary: best, target 0.9) in experiment 'Default'" in capsys.readouterr().out
+    from labtrack.hypotheses_api import metric_definitions
+
+    assert metric_definitions()["acc"].summary == "best"
+    with pytest.raises(UsageError, match="usage: %metric NAME --goal max"):
+        ip.run_line_magic("metric", "acc")
+
+
+@pytest.mark.parametrize("magic", ["hypothesis", "metric"])
+def test_help(ip, capsys, magic):
+    ip.run_line_magic(magic, "--help")
+    assert "--" in capsys.readouterr().out
