@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import re
 import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -237,9 +238,6 @@ def compare(*runs: Any, at_step: int | None = None) -> Comparison:
     >>> cmp = lt.compare(3, 4, "sweep-lr")
     >>> cmp.diff().save("diff.md")
     """
-    from .comparison import Comparison
-    from .hypotheses_api import comparison_context
-
     store = current_store()
     store.points.flush()
     numbers: list[int] = []
@@ -250,12 +248,26 @@ def compare(*runs: Any, at_step: int | None = None) -> Comparison:
     numbers = list(dict.fromkeys(numbers))
     if not numbers:
         raise ValueError("no runs to compare: the filter matched none")
+    return comparison_of(store, numbers, at_step=at_step)
+
+
+def comparison_of(store: Store, numbers: list[int], *, at_step: int | None = None) -> Comparison:
+    """The comparison of runs `numbers` (in that order) of `store`: what `lt.compare` and the server compute.
+
+    >>> comparison_of(lt.open(), [3, 4]).diff().to_markdown()
+    """
+    from .comparison import Comparison
+    from .hypotheses_api import comparison_context
+
     frame = store.runs_frame(f"attributes.number IN ({', '.join(map(str, numbers))})", None)
     frame = frame.set_index("number").loc[numbers].reset_index()
     metrics = [c.removeprefix("metrics.") for c in frame.columns if c.startswith("metrics.")]
     history = store.history(numbers, metrics)
     definitions, hypotheses, code = comparison_context(store, frame)
     return Comparison(frame, history, definitions, hypotheses, code, at_step=at_step)
+
+
+_FILTER_OPERATOR = re.compile(r"[=<>!]|\b(?:like|ilike|in|is)\b", re.IGNORECASE)
 
 
 def _numbers_or_filter(item: Any, store: Store) -> list[int]:
@@ -266,6 +278,8 @@ def _numbers_or_filter(item: Any, store: Store) -> list[int]:
         try:
             return [store.resolve_run(item)]
         except RunNotFound:
+            if not _FILTER_OPERATOR.search(item):  # '#99', '99', 'typo': a ref, not a filter
+                raise
             frame = store.runs_frame(item, None)  # a bad filter raises FilterError with its position
             return [int(n) for n in frame["number"]]
     if isinstance(item, (list, tuple)):

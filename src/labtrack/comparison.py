@@ -28,6 +28,8 @@ from .compare_history import Histories
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from .widgets.compare import CompareWidget
+
 __all__ = ["SUMMARIES", "Comparison", "display_value", "same_value"]
 
 SUMMARIES = ("last", "best", "best_step", "min", "max", "mean")
@@ -322,6 +324,12 @@ class Comparison:
         from .export import save
 
         return save(self, path, **options)
+
+    def widget(self) -> CompareWidget:
+        """An ipywidgets view: pick runs, differences only, the tables, a metric chart, exports."""
+        from .widgets.compare import CompareWidget
+
+        return CompareWidget(self)
 
     def _repr_html_(self) -> str:
         from .export_html import repr_html
