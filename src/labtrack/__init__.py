@@ -40,6 +40,32 @@ try:
 except ImportError:  # a source tree that was never installed
     __version__ = "0.0.0"
 
+
+def load_ipython_extension(ip) -> None:  # noqa: ANN001 - IPython's shell
+    """`%load_ext labtrack`: %%track, %track, %hypothesis, %metric and the cell hooks."""
+    from . import hypothesis_magics, magics
+
+    magics.load_ipython_extension(ip)
+    hypothesis_magics.register(ip)
+
+
+def unload_ipython_extension(ip) -> None:  # noqa: ANN001
+    """`%unload_ext labtrack`: remove the magics and hooks."""
+    from . import hypothesis_magics, magics
+
+    magics.unload_ipython_extension(ip)
+    hypothesis_magics.unregister(ip)
+
+
+def __getattr__(name: str):
+    """`lt.push_mlflow` loads the MLflow sync code only when first used."""
+    if name == "push_mlflow":
+        from .mlflow_sync import push_mlflow
+
+        return push_mlflow
+    raise AttributeError(f"module 'labtrack' has no attribute {name!r}")
+
+
 # Entry points of the JupyterLab extension (cheap: the server code loads only when Jupyter calls them).
 from .server import _jupyter_labextension_paths, _jupyter_server_extension_points  # noqa: E402, F401
 from .server import _load_jupyter_server_extension  # noqa: E402, F401
@@ -68,6 +94,7 @@ __all__ = [
     "log_dataset",
     "log_params",
     "open",
+    "push_mlflow",
     "run",
     "runs",
     "start_run",

@@ -169,3 +169,17 @@ def _hypotheses_table() -> Any:
     columns = ["id", "statement", "metric", "expect", "verdict", "weak", "effect", "ci_low", "ci_high",
                "n_treatment", "n_baseline", "status"]
     return frame[columns].set_index("id")
+
+
+def register(ip: Any) -> None:
+    """Add %hypothesis and %metric to the shell (part of `%load_ext labtrack`)."""
+    ip.register_magics(HypothesisMagics(ip))
+
+
+def unregister(ip: Any) -> None:
+    """Remove %hypothesis and %metric (part of `%unload_ext labtrack`)."""
+    manager = ip.magics_manager
+    magics = manager.registry.pop("HypothesisMagics", None)
+    for name in ("hypothesis", "metric"):
+        if magics is not None and getattr(manager.magics["line"].get(name), "__self__", None) is magics:
+            del manager.magics["line"][name]
