@@ -23,6 +23,10 @@ class RunNotFound(LabtrackError, LookupError):
     """No run matches the reference given (number, uuid or name)."""
 
 
+class ArtifactNotFound(LabtrackError, LookupError):
+    """No artifact of the store has that sha256 (or its file is gone)."""
+
+
 class ActiveRunError(LabtrackError, RuntimeError):
     """A run is already active, or none is when one is needed."""
 

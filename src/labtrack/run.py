@@ -7,7 +7,7 @@ import traceback as tb
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .errors import ActiveRunError
+from .errors import ActiveRunError, InvalidValue
 from .values import metric_value
 
 if TYPE_CHECKING:
@@ -73,17 +73,20 @@ class Run:
             wall_ms = clock() // 1_000_000
             if step is not None:
                 step = int(step)
+                if not -(2**63) <= step < 2**63 - 1:  # SQLite's INTEGER: a bad step would block every flush
+                    raise InvalidValue(f"step {step} is out of range; steps are 64-bit integers")
             for name, value in metrics.items():
-                state = keys.get(name)  # [key id, next step]
+                state = keys.get(name)  # [key id, next step, last value]
                 if state is None:
-                    state = keys[name] = [key_id(name), 0]
+                    state = keys[name] = [key_id(name), 0, None]
                 if step is None:
                     s = state[1]
                     state[1] = s + 1
                 else:
                     s = step
                     state[1] = step + 1
-                buffer.append((number, state[0], s, value if type(value) is float else metric_value(name, value), wall_ms))
+                state[2] = v = value if type(value) is float else metric_value(name, value)
+                buffer.append((number, state[0], s, v, wall_ms))
             if len(buffer) >= limit:
                 buffer_full()
 

@@ -24,7 +24,14 @@ def check_name(name: object, what: str = "name") -> str:
         raise ValueTooLarge(
             f"{what} {name[:40]!r}... is {len(name)} characters long; the limit is {MAX_NAME_LENGTH}"
         )
+    if "\x00" in name:  # SQL text (the runs_wide view names a column per param and metric) cannot hold NUL
+        raise InvalidValue(f"a {what} cannot contain the NUL character (\\x00): {name[:60]!r}")
     return name
+
+
+def encode_tag(key: str, value: Any) -> str:
+    """Return a tag's value as text, or raise if it is over the size limit."""
+    return _checked_size(key, str(value), "tag", MAX_TAG_BYTES)
 
 
 def encode_param(key: str, value: Any) -> tuple[Any, str]:
@@ -91,10 +98,10 @@ def metric_value(name: str, value: Any) -> float:
         ) from None
 
 
-def _checked_size(key: str, text: str) -> str:
-    if len(text) > MAX_PARAM_BYTES // 4 and len(text.encode("utf-8")) > MAX_PARAM_BYTES:
+def _checked_size(key: str, text: str, what: str = "param", limit: int = MAX_PARAM_BYTES) -> str:
+    if len(text) > limit // 4 and len(text.encode("utf-8")) > limit:
         raise ValueTooLarge(
-            f"param {key!r} is {len(text.encode('utf-8')):,} bytes; the limit is {MAX_PARAM_BYTES:,}."
+            f"{what} {key!r} is {len(text.encode('utf-8')):,} bytes; the limit is {limit:,}."
             " Store large values as an artifact: lt.log_artifact(value, name=...)"
         )
     return text

@@ -34,6 +34,7 @@ def runs(ctx: click.Context, filter: str | None, experiment: str | None, as_json
     if not records:
         click.echo("No runs match." if filter else "No runs yet.")
         return
+    from rich.markup import escape  # user text must never be read as rich markup
     from rich.table import Table
 
     params = [c for c in frame.columns if c.startswith("params.")]
@@ -42,19 +43,19 @@ def runs(ctx: click.Context, filter: str | None, experiment: str | None, as_json
     for title in ("#", "name", "status", "experiment", "start", "duration"):
         table.add_column(title, justify="right" if title == "#" else "left", no_wrap=True)
     for column in params:
-        table.add_column(column.removeprefix("params."), style="cyan", overflow="fold")
+        table.add_column(escape(column.removeprefix("params.")), style="cyan", overflow="fold")
     for column in metrics:
-        table.add_column(column.removeprefix("metrics."), style="magenta", justify="right")
+        table.add_column(escape(column.removeprefix("metrics.")), style="magenta", justify="right")
     for row in records:
         status = row["status"]
         table.add_row(
             str(row["number"]),
-            row["name"] or "",
+            escape(row["name"] or ""),
             f"[{STATUS_STYLE.get(status, 'white')}]{status}[/]",
-            row["experiment"],
+            escape(row["experiment"]),
             fmt_time(row["start_time"].timestamp())[5:16],
             fmt_duration(row["duration"]),
-            *(fmt_value(row[c]) for c in params + metrics),
+            *(escape(fmt_value(row[c])) for c in params + metrics),
         )
     console().print(table)
 
@@ -84,17 +85,19 @@ def show(ctx: click.Context, run: str, as_json: bool) -> None:
         data["duration"] = record.duration
         echo_json(data)
         return
+    from rich.markup import escape  # user text must never be read as rich markup
+
     out = console()
     style = STATUS_STYLE.get(record.status, "white")
-    out.print(f"[bold]Run {record.label}[/]  [{style}]{record.status}[/]  experiment {record.experiment}")
+    out.print(f"[bold]Run {escape(record.label)}[/]  [{style}]{record.status}[/]  experiment {escape(record.experiment)}")
     out.print(f"uuid {record.uuid}")
     out.print(f"started {fmt_time(record.start_time)}   duration {fmt_duration(record.duration)}")
     if record.notebook:
-        out.print(f"notebook {record.notebook}" + (f" [{record.execution_count}]" if record.execution_count else ""))
+        out.print(f"notebook {escape(record.notebook)}" + (f" [{record.execution_count}]" if record.execution_count else ""))
     if record.parent:
         out.print(f"parent #{record.parent}")
     if record.error_type:
-        out.print(f"[red]{record.error_type}: {record.error_message}[/]")
+        out.print(f"[red]{escape(f'{record.error_type}: {record.error_message}')}[/]")
     _section(out, "params", {k: fmt_value(v) for k, v in record.params.items()})
     _section(out, "metrics", {
         k: f"last {fmt_value(m.last)} @ step {m.last_step}   min {fmt_value(m.min)}   max {fmt_value(m.max)}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 from ..errors import NotALabtrackStore, StoreError, StoreTooNew
@@ -27,16 +28,48 @@ def connect(db_path: Path, *, create: bool = True) -> sqlite3.Connection:
     conn = sqlite3.connect(
         db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
     )
-    conn.execute("PRAGMA journal_mode=WAL")
+    _enable_wal(conn, db_path)
     conn.execute("PRAGMA synchronous=NORMAL")
     if pending:
         _migrate(conn)
     return conn
 
 
+def _enable_wal(conn: sqlite3.Connection, db_path: Path) -> None:
+    """Switch the file to WAL. Processes creating a store at once can get "database is locked" here
+    without the busy handler running (SQLite's deadlock avoidance), so retry within the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+            if time.monotonic() > deadline:
+                conn.close()
+                raise StoreError(f"{db_path} stayed locked by another process for {BUSY_TIMEOUT_S:.0f} s") from exc
+        time.sleep(0.005)
+
+
 def _inspect(db_path: Path) -> bool:
     """Check, read-only, that `db_path` is a labtrack store this code can open; True if it needs migrating."""
-    uri = f"{db_path.absolute().as_uri()}?mode=ro"
+    # Without a -wal file no connection has the file open, so read it as immutable: an ordinary
+    # read-only connection to a WAL database leaves -wal and -shm files behind.
+    wal = Path(f"{db_path}-wal")
+    if not wal.exists():
+        try:
+            return _inspect_with(db_path, "mode=ro&immutable=1", strict=False)
+        except sqlite3.DatabaseError:
+            pass  # not a database, or a writer came meanwhile: the ordinary read decides
+        except StoreError:
+            if not wal.exists():
+                raise  # still nobody has it open: the verdict stands
+    return _inspect_with(db_path, "mode=ro")
+
+
+def _inspect_with(db_path: Path, query: str, strict: bool = True) -> bool:
+    uri = f"{db_path.absolute().as_uri()}?{query}"
     try:
         ro = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
     except sqlite3.Error as exc:  # pragma: no cover - permissions and the like
@@ -45,6 +78,8 @@ def _inspect(db_path: Path) -> bool:
         try:
             tables = {row[0] for row in ro.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         except sqlite3.DatabaseError as exc:
+            if not strict:
+                raise
             raise NotALabtrackStore(
                 f"{db_path} is not a SQLite database ({exc}); point LABTRACK_DIR or lt.open() at a"
                 " labtrack store folder, or move this file away"

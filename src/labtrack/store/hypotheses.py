@@ -134,7 +134,8 @@ def evidence_rows(store: Store, run_ids: list[int], metric: str) -> list[tuple]:
         return []
     marks = ",".join("?" for _ in run_ids)
     return store.read(
-        f"SELECT r.id, r.status, s.last, s.min, s.max, CASE WHEN s.count > 0 THEN s.sum / s.count END,"
+        f"SELECT r.id, r.status, s.last, s.min, s.max,"
+        f" CASE WHEN s.count > 0 AND NOT (s.min = -9e999 AND s.max = 9e999) THEN s.sum / s.count END,"  # ±inf: NaN
         f" s.run_id IS NOT NULL"
         f" FROM runs r LEFT JOIN metric_summaries s ON s.run_id = r.id"
         f" AND s.key_id = (SELECT id FROM metric_keys WHERE name = ?) WHERE r.id IN ({marks}) ORDER BY r.id",

@@ -39,11 +39,24 @@ def summarize(points: list[Point]) -> dict[tuple[int, int], tuple]:
         last_step = max(steps)
         last = values[len(steps) - 1 - steps[::-1].index(last_step)]  # latest point at the top step
         if finite:
-            out[pair] = (last, last_step, min(finite), max(finite), math.fsum(finite), len(finite),
+            out[pair] = (last, last_step, min(finite), max(finite), _total(finite), len(finite),
                          len(values) - len(finite))
         else:
             out[pair] = (last, last_step, None, None, 0.0, 0, len(values))
     return out
+
+
+def _total(values: list[float]) -> float:
+    """The sum of non-NaN values, never raising. When +inf and -inf both occur the sum is NaN, which
+    SQLite cannot store: 0.0 stands in, and readers take the mean as NaN when min = -inf, max = +inf."""
+    try:
+        return math.fsum(values)
+    except (OverflowError, ValueError):  # an infinity, or finite values summing beyond float range
+        pass
+    positive, negative = math.inf in values, -math.inf in values
+    if positive or negative:
+        return 0.0 if positive and negative else math.inf if positive else -math.inf
+    return sum(values)  # finite values beyond float range: +inf or -inf, never NaN
 
 
 def group_points(points: list[Point]) -> list[Point]:
@@ -121,7 +134,10 @@ class PointWriter:
 
     def _loop(self) -> None:
         while not self._stop:
-            self._wake.wait(self.flush_every)
+            # Wake a period after the last flush, the loggers' own included, so no point waits
+            # much longer than a period (an idle writer sleeps a full period).
+            due = self.last_flush + self.flush_every - time.monotonic()
+            self._wake.wait(due if due > 0 else self.flush_every)
             self._wake.clear()
             if self._stop:
                 break

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from ..errors import RunNotFound
 from ..values import check_name, encode_param, encode_tag
 from . import reads
 from .artifacts import ArtifactFiles
@@ -83,6 +84,25 @@ class Store:
         """Run a read query and return every row."""
         with self.lock:
             return self.conn.execute(sql, tuple(params)).fetchall()
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """Reads that see one state of the database, even while other processes write.
+
+        >>> with store.snapshot():
+        ...     change, frame = store.change_marker(), store.runs_frame()
+        """
+        with self.lock:
+            conn = self.conn
+            if conn.in_transaction:  # nested, or inside a write: already one state
+                yield conn
+                return
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                if conn.in_transaction:
+                    conn.execute("COMMIT")
 
     # -- experiments and runs ------------------------------------------------------------
     def experiment_id(self, name: str) -> int:
@@ -288,12 +308,13 @@ class Store:
             return reads.resolve_run(self.conn, ref)
 
     def run_record(self, ref: int | str) -> reads.RunRecord:
-        with self.lock:
-            return reads.run_record(self.conn, reads.resolve_run(self.conn, ref), self.artifacts)
+        with self.snapshot() as conn:
+            return reads.run_record(conn, reads.resolve_run(conn, ref), self.artifacts)
 
     def runs_frame(self, filter: str | None = None, experiment: str | None = None):
-        with self.lock:
-            return reads.runs_frame(self.conn, filter, experiment)
+        # one snapshot: a run written between its queries would otherwise have params but no row
+        with self.snapshot() as conn:
+            return reads.runs_frame(conn, filter, experiment)
 
     def history(self, run_ids: list[int], metrics: list[str]):
         with self.lock:
@@ -313,6 +334,32 @@ class Store:
 
     def change_marker(self) -> int:
         return self.read("SELECT version FROM changes WHERE id = 1")[0][0]
+
+    def run_count(self) -> int:
+        """How many runs the store holds."""
+        return self.read("SELECT count(*) FROM runs")[0][0]
+
+    def run_names(self, run_ids: list[int]) -> dict[int, str | None]:
+        """The name of each run, in the order given; RunNotFound names the first missing one.
+
+        >>> store.run_names([3, 4])
+        {3: 'baseline', 4: None}
+        """
+        marks = ",".join("?" for _ in run_ids) or "NULL"
+        found = dict(self.read(f"SELECT id, name FROM runs WHERE id IN ({marks})", run_ids))
+        missing = [r for r in run_ids if r not in found]
+        if missing:
+            raise RunNotFound(f"no run #{missing[0]} in this store; `labtrack runs` lists the runs")
+        return {r: found[r] for r in run_ids}
+
+    def artifact_info(self, digest: str) -> tuple[str, list[str]] | None:
+        """The recorded media type and names of the artifact with this sha256; None if no run has it."""
+        rows = self.read(
+            "SELECT media_type, name FROM artifacts WHERE sha256 = ? ORDER BY created, name", (digest,)
+        )
+        if not rows:
+            return None
+        return rows[0][0], list(dict.fromkeys(name for _, name in rows))
 
     def schema_version(self) -> str:
         with self.lock:
