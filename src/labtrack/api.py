@@ -6,6 +6,7 @@ import atexit
 import contextlib
 import os
 import re
+import sys
 import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -102,6 +103,7 @@ def start_run(
     >>> run = lt.start_run("baseline", params={"lr": 0.01})
     """
     store = current_store()
+    _watch_uncaught()
     with _session.lock:
         parent = active_run()
         if parent is not None and not nested:
@@ -300,12 +302,30 @@ def run_numbers(runs: Any, store: Store | None = None) -> list[int]:
     return out
 
 
+_uncaught: list[BaseException] = []
+
+
+def _watch_uncaught() -> None:
+    """Once a run starts: remember an exception that ends the script, so open runs end as failed."""
+    previous = sys.excepthook
+    if getattr(previous, "labtrack", False):
+        return
+
+    def note_uncaught(exc_type, exc, tb) -> None:  # noqa: ANN001
+        _uncaught.append(exc)
+        previous(exc_type, exc, tb)
+
+    note_uncaught.labtrack = True  # type: ignore[attr-defined]
+    sys.excepthook = note_uncaught
+
+
 @atexit.register
 def _close_at_exit() -> None:
-    """End runs left open by a script, then flush and close the store."""
+    """End runs left open by a script (failed if an uncaught exception ended it), then close the store."""
+    error = _uncaught[-1] if _uncaught else None
     while _session.stack:
         with contextlib.suppress(Exception):
-            end_run("finished")
+            end_run(status_for(error) if error else "finished", error=error)
     if _session.store is not None:
         with contextlib.suppress(Exception):
             _session.store.close()

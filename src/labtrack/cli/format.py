@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from datetime import datetime, timezone
 from typing import Any
 
@@ -62,6 +63,6 @@ def console():
     """A rich Console that writes where click writes (so tests capture it)."""
     from rich.console import Console
 
-    stream = click.get_text_stream("stdout")
+    stream = sys.stdout  # what click's CliRunner captures, too
     width = None if stream.isatty() else 240  # piped output: don't squeeze columns to 80
     return Console(file=stream, highlight=False, soft_wrap=False, width=width)

@@ -26,6 +26,7 @@ def hypotheses(ctx: click.Context, as_json: bool) -> None:
     if not records:
         click.echo('No hypotheses yet. State one with %hypothesis "..." --metric M --expect increase, or lt.hypothesis().')
         return
+    from rich.markup import escape  # user text must never be read as rich markup
     from rich.table import Table
 
     out = Table(box=None, header_style="bold")
@@ -34,7 +35,7 @@ def hypotheses(ctx: click.Context, as_json: bool) -> None:
     for r in records:
         badge = r["verdict"] + (" (weak)" if r["weak"] else "")
         ci = "" if r["ci_low"] is None or r["ci_low"] != r["ci_low"] else f"{fmt_value(r['ci_low'])} to {fmt_value(r['ci_high'])}"
-        out.add_row(f"H{r['id']}", r["statement"], f"{r['metric']} ({r['expect']})",
+        out.add_row(f"H{r['id']}", escape(r["statement"]), escape(f"{r['metric']} ({r['expect']})"),
                     f"[{VERDICT_STYLE[r['verdict']]}]{badge}[/]", fmt_value(r["effect"]), ci,
                     f"{r['n_treatment']} vs {r['n_baseline']}", r["status"])
     console().print(out)

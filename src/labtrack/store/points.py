@@ -88,7 +88,7 @@ class PointWriter:
         self._stop = False
         self._thread: threading.Thread | None = None
         self.last_flush = time.monotonic()
-        self.on_error: Callable[[BaseException], None] | None = None
+        self.on_error: Callable[[BaseException], None] = _warn_once
 
     def start(self) -> None:
         """Start the background flusher (once)."""
@@ -148,5 +148,18 @@ class PointWriter:
                     self.store.heartbeat(self.running_runs)
                     self.last_flush = time.monotonic()
             except BaseException as exc:  # never kill the thread; report once per error
-                if self.on_error is not None:
-                    self.on_error(exc)
+                self.on_error(exc)
+
+
+_warned: set[str] = set()
+
+
+def _warn_once(exc: BaseException) -> None:
+    """The background flusher's errors reach the user once per kind, as a warning (never a crash)."""
+    kind = f"{type(exc).__name__}: {exc}"
+    if kind not in _warned:
+        _warned.add(kind)
+        import warnings
+
+        warnings.warn(f"labtrack could not save metric points in the background ({kind});"
+                      " they stay buffered and are retried", RuntimeWarning, stacklevel=2)
