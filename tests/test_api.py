@@ -179,3 +179,15 @@ def test_chart_history_keeps_extremes_and_endpoints(store):
     assert series["count"] == 5000 and series["downsampled"] and len(series["steps"]) <= 203
     assert max(series["values"]) == 100.0 and series["steps"][0] == 0 and series["steps"][-1] == 4999
     assert series["steps"] == sorted(series["steps"])
+
+
+def test_a_script_that_dies_ends_its_open_run_as_failed(tmp_path):
+    import subprocess
+    import sys
+
+    script = "import labtrack as lt\nlt.start_run('script')\nlt.log(x=1.0)\nraise ValueError('boom')\n"
+    env = {**__import__("os").environ, "LABTRACK_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert done.returncode == 1 and "ValueError: boom" in done.stderr
+    row = sqlite3.connect(tmp_path / "labtrack.db").execute("SELECT status, error_type FROM runs").fetchone()
+    assert row == ("failed", "ValueError")
