@@ -1,0 +1,158 @@
+"""Matplotlib figures a tracked cell makes, kept as PNG artifacts of its run before the inline
+backend closes them (it does so in its own `post_execute` hook, after each cell)."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .run import Run
+
+
+class FigureCapture:
+    """Keeps the figures a tracked cell makes as PNG artifacts of its run.
+
+    Two ways in, because figures leave early: `save_open()` saves the figures still open when the
+    tracked code ends (called before the inline backend's `post_execute` flush closes them), and
+    a wrapper around IPython's PNG printer for figures keeps a copy of every figure displayed
+    while the run is capturing (`plt.show()` mid-cell, or the flush itself). Each figure is kept
+    once per cell.
+    """
+
+    def __init__(self, shell: Any, on_error: Callable[[str, BaseException], None]):
+        self.shell = shell
+        self.on_error = on_error
+        self.run: Run | None = None
+        self._before: dict[int, bool] = {}  # id -> stale, of the figures open when the cell began
+        self._saved: dict[int, Any] = {}  # id -> figure kept this cell (the ref keeps ids unique)
+        self._names: dict[int, set[str]] = {}
+
+    def begin(self, run: Run) -> None:
+        """Start capturing for `run` (at the start of a tracked cell)."""
+        self.run, self._saved = run, {}
+        self._before = {}
+        if "matplotlib.pyplot" in sys.modules:
+            self._before = {id(fig): bool(fig.stale) for fig in _open_figures()}
+            if not self.wrap_png_printer() and not self._before and getattr(self.shell, "kernel", None):
+                _load_inline_backend()  # the inline backend registers its printer when loaded...
+                self.wrap_png_printer()  # ...so that figures shown mid-cell are seen
+
+    def end(self) -> None:
+        """Stop capturing (after the cell, once the inline backend has shown its figures)."""
+        self.run, self._saved, self._before = None, {}, {}
+
+    @property
+    def count(self) -> int:
+        return len(self._saved)
+
+    def save_open(self) -> None:
+        """Save the open figures this cell created or changed."""
+        if self.run is None or "matplotlib.pyplot" not in sys.modules:
+            return
+        for fig in _open_figures():
+            key = id(fig)
+            if key in self._saved:
+                continue
+            if key not in self._before or (not self._before[key] and fig.stale):
+                self._keep(fig, None)
+
+    def on_png(self, fig: Any, data: Any) -> None:
+        """Called with each figure IPython renders as PNG, and that PNG (base64 text or bytes)."""
+        if self.run is None or id(fig) in self._saved or not data:
+            return
+        if isinstance(data, str) or not data.startswith(b"\x89PNG"):  # IPython sends base64
+            data = base64.b64decode(data)
+        self._keep(fig, data)
+
+    def _keep(self, fig: Any, png: bytes | None) -> None:
+        run = self.run
+        if run is None:
+            return
+        self._saved[id(fig)] = fig
+        try:
+            run.log_artifact(png if png is not None else fig, self._name_for(run, fig))
+        except Exception as exc:
+            self.on_error("save a figure", exc)
+
+    def _name_for(self, run: Run, fig: Any) -> str:
+        taken = self._names.setdefault(run.number, set())
+        label = str(fig.get_label() or "").strip().replace("/", "_") or f"figure-{len(taken) + 1}"
+        name, n = f"{label}.png", 1
+        while name in taken:
+            n += 1
+            name = f"{label}-{n}.png"
+        taken.add(name)
+        return name
+
+    # The wrapper goes on IPython's PNG formatter, a public API (`for_type`); it is put back when
+    # the inline backend (re)registers its printer, so we check before each tracked cell.
+    def wrap_png_printer(self) -> bool:
+        """Wrap the PNG printer for figures, if there is one; True when wrapped."""
+        formatter = self._png_formatter()
+        figure = _figure_class()
+        if formatter is None or figure is None:
+            return False
+        try:
+            current = formatter.lookup_by_type(figure)
+        except KeyError:
+            return False
+        if not isinstance(current, _PngPrinter):
+            formatter.for_type(figure, _PngPrinter(current, self))
+        return True
+
+    def unwrap_png_printer(self) -> None:
+        formatter = self._png_formatter()
+        figure = _figure_class()
+        if formatter is None or figure is None:
+            return
+        with contextlib.suppress(KeyError):
+            current = formatter.lookup_by_type(figure)
+            if isinstance(current, _PngPrinter):
+                formatter.for_type(figure, current.original)
+
+    def _png_formatter(self) -> Any:
+        display_formatter = getattr(self.shell, "display_formatter", None)
+        return display_formatter.formatters.get("image/png") if display_formatter else None
+
+
+class _PngPrinter:
+    """IPython's PNG printer for figures, plus a copy for the tracked run."""
+
+    def __init__(self, original: Callable[..., Any], capture: FigureCapture):
+        self.original = original
+        self.capture = capture
+
+    def __call__(self, fig: Any, *args: Any, **kwargs: Any) -> Any:
+        data = self.original(fig, *args, **kwargs)
+        try:
+            self.capture.on_png(fig, data)
+        except Exception as exc:
+            self.capture.on_error("save a figure", exc)
+        return data
+
+
+def _load_inline_backend() -> None:
+    """Load pyplot's inline backend now rather than at the first figure, as pyplot would then
+    (called only when no figure is open, so switching closes none)."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    backend = dict.__getitem__(matplotlib.rcParams, "backend")  # no auto-resolution
+    if isinstance(backend, str) and backend.endswith("inline") and "matplotlib_inline.backend_inline" not in sys.modules:
+        plt.switch_backend(backend)
+
+
+def _figure_class() -> Any:
+    module = sys.modules.get("matplotlib.figure")
+    return getattr(module, "Figure", None)
+
+
+def _open_figures() -> list[Any]:
+    helpers = sys.modules.get("matplotlib._pylab_helpers")
+    if helpers is None:
+        return []
+    return [manager.canvas.figure for manager in helpers.Gcf.get_all_fig_managers()]
