@@ -20,7 +20,7 @@ def test_run_context_manager_finishes_and_records(store):
 
 def test_exception_marks_run_failed_and_propagates(store):
     with pytest.raises(ZeroDivisionError), lt.run("boom") as run:
-        1 / 0
+        1 / 0  # noqa: B018
     record = lt.get_run(run.number)
     assert (record.status, record.error_type) == ("failed", "ZeroDivisionError")
     assert "1 / 0" in record.traceback and record.error_message == "division by zero"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import IPython
 import pytest
 from IPython.core.error import UsageError
-import IPython
 from IPython.testing.globalipapp import start_ipython
 
 import labtrack as lt

@@ -67,8 +67,11 @@ def __getattr__(name: str):
 
 
 # Entry points of the JupyterLab extension (cheap: the server code loads only when Jupyter calls them).
-from .server import _jupyter_labextension_paths, _jupyter_server_extension_points  # noqa: E402, F401
-from .server import _load_jupyter_server_extension  # noqa: E402, F401
+from .server import (  # noqa: E402, F401
+    _jupyter_labextension_paths,
+    _jupyter_server_extension_points,
+    _load_jupyter_server_extension,  # noqa: E402, F401
+)
 
 __all__ = [
     "ActiveRunError",
