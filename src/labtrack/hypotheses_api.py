@@ -180,7 +180,11 @@ def verdict(hypothesis_id: int | str | None = None) -> Verdict:
     """The verdict of a hypothesis (default: the active one), frozen if it is closed."""
     store = api.current_store()
     store.points.flush()
-    record = find_hypothesis(hypothesis_id)
+    return verdict_of(store, find_hypothesis(hypothesis_id))
+
+
+def verdict_of(store: Store, record: HypothesisRecord) -> Verdict:
+    """The verdict of `record` in `store` (frozen if it is closed); the server calls it with its own store."""
     if record.status == "closed" and record.verdict:
         return Verdict.from_dict(record.verdict)
     treatment = linked_runs(store, record.id, "treatment")
@@ -264,6 +268,6 @@ def comparison_context(store: Store, frame: pd.DataFrame) -> tuple[dict, list[di
         record = get_hypothesis(store, hid)
         found.append({"id": hid, "statement": record.statement, "metric": record.metric,
                       "expect": record.expect, "min_effect": record.min_effect, "status": record.status,
-                      "verdict": verdict(hid).to_dict()})
+                      "verdict": verdict_of(store, record).to_dict()})
     code = store.run_code([int(n) for n in frame["number"]])
     return merged, found, code

@@ -33,5 +33,5 @@ def _load_jupyter_server_extension(server_app: ServerApp) -> None:
     location.folder.mkdir(parents=True, exist_ok=True)
     if settings.store_dir:  # kernels this server starts then record into the store the panel shows
         os.environ["LABTRACK_DIR"] = str(location.folder)
-    setup_routes(server_app.web_app, StoreService(location))
+    setup_routes(server_app.web_app, StoreService(location, root_dir=server_app.root_dir))
     server_app.log.info("labtrack: store %s", location.folder)

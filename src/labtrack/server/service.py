@@ -1,21 +1,51 @@
 """What the REST API asks of the store, with no web framework in sight (handlers call it in a thread).
 
+The service opens its own `Store` on the server's store folder (never the process-wide `lt` session),
+so every answer comes from the store the panel shows; the Store's lock makes it safe across threads.
+
 >>> from labtrack.store import resolve_store
->>> service = StoreService(resolve_store("/tmp/project/.labtrack"))
+>>> service = StoreService(resolve_store("/tmp/project/.labtrack"), root_dir="/tmp/project")
 >>> service.status()["runs"]
 0
 """
 
 from __future__ import annotations
 
-import sqlite3
-from dataclasses import dataclass
+import re
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
-from typing import TypedDict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypedDict
 
+from ..errors import ArtifactNotFound
 from ..store.location import StoreLocation
+from . import records
+from .queries import MAX_POINTS, QueryError, RunsQuery
 
-READ_TIMEOUT_S = 5.0
+if TYPE_CHECKING:
+    from ..comparison import Comparison
+    from ..store import Store
+
+CRASH_CHECK_EVERY_S = 5.0  # how often `status` (the panel's poll) looks for runs whose kernel died
+RUNS_CACHE_SIZE = 4  # whole runs tables, one per (filter, experiment): ~40 MB each at 10,000 runs
+SERIES_CACHE_SIZE = 128  # thinned histories (run, metric, max_points): ~100 kB each
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_MEDIA_TYPE = re.compile(r"[\w.+-]+/[\w.+-]+(\s*;\s*[\w.+-]+=[\w.+-]+)*")  # type/subtype; k=v
+# Shown inline (the panel's <img>); everything else downloads. Not SVG: it can carry scripts.
+INLINE_TYPES = frozenset(
+    {"image/png", "image/jpeg", "image/gif", "image/webp", "image/avif", "image/bmp"}
+)
+# format -> (file suffix, Content-Type, Comparison method)
+EXPORTS = {
+    "md": (".md", "text/markdown; charset=utf-8", "to_markdown"),
+    "csv": (".csv", "text/csv; charset=utf-8", "to_csv"),
+    "json": (".json", "application/json; charset=utf-8", "to_json"),
+    "latex": (".tex", "application/x-tex; charset=utf-8", "to_latex"),
+    "html": (".html", "text/html; charset=utf-8", "to_html"),
+}
 
 
 class Status(TypedDict):
@@ -27,6 +57,59 @@ class Status(TypedDict):
     change: int
 
 
+@dataclass(frozen=True)
+class Download:
+    """A file to send as an attachment."""
+
+    body: bytes
+    media_type: str
+    filename: str
+
+
+@dataclass(frozen=True)
+class ArtifactFile:
+    """An artifact file of the store, ready to serve: inline only for raster images."""
+
+    path: Path
+    media_type: str
+    filename: str
+    size: int
+    inline: bool
+
+
+@dataclass(frozen=True)
+class RunsTable:
+    """The runs of one (filter, experiment) at one change marker, as `Run` records (cached), and the
+    JSON text of each record once a request has needed it (re-sorting and paging then encode nothing)."""
+
+    change: int
+    rows: list[dict[str, Any]]
+    params: list[str]
+    metrics: list[str]
+    definitions: dict[str, dict[str, Any]]
+    encoded: dict[int, str] = field(default_factory=dict)
+
+    def json_of(self, row: dict[str, Any]) -> str:
+        text = self.encoded.get(row["number"])
+        if text is None:
+            text = self.encoded[row["number"]] = records.encode_json(row)
+        return text
+
+
+def _chart_series(data: dict[str, Any]) -> dict[str, Any]:
+    """A thinned series as JSON: NaN and infinite values become null (a gap in the chart)."""
+    inf = float("inf")
+    values = [
+        v if v is None or (v == v and v != inf and v != -inf) else None for v in data["values"]
+    ]
+    return {
+        "steps": data["steps"],
+        "values": values,
+        "count": data["count"],
+        "downsampled": data["downsampled"],
+    }
+
+
 def labtrack_version() -> str:
     """The installed labtrack's version (the one in jupyter_ext/package.json at build time)."""
     try:
@@ -35,35 +118,259 @@ def labtrack_version() -> str:
         return "0+unknown"
 
 
-@dataclass(frozen=True)
 class StoreService:
     """The store as the server sees it. Every method blocks: call it with `asyncio.to_thread`."""
 
-    location: StoreLocation
+    def __init__(self, location: StoreLocation, root_dir: str | Path | None = None) -> None:
+        self.location = location
+        self.root_dir = Path(root_dir).expanduser().resolve() if root_dir else None
+        self._store: Store | None = None
+        self._open_lock = threading.Lock()
+        self._cache_lock = threading.Lock()
+        self._runs_cache: OrderedDict[tuple, RunsTable] = OrderedDict()
+        self._series_cache: OrderedDict[tuple, tuple[int, dict[str, Any]]] = OrderedDict()
+        self._crash_checked = 0.0
 
+    @property
+    def store(self) -> Store:
+        """The server's own Store, opened (and created if missing) on first use."""
+        store = self._store
+        if store is None:
+            with self._open_lock:
+                if self._store is None:
+                    from ..store import Store
+
+                    self._store = Store.open(self.location.folder)
+                store = self._store
+        return store
+
+    def close(self) -> None:
+        with self._open_lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+    # -- status and runs ------------------------------------------------------------------
     def status(self) -> Status:
-        """The store's path, the run count and the change marker; zeros for a store not yet written."""
-        runs = self._scalar("SELECT count(*) FROM runs")
-        change = self._scalar("SELECT version FROM changes WHERE id = 1")
+        """The store's path, the run count and the change marker (runs whose kernel died become crashed)."""
+        store = self.store
+        if time.monotonic() - self._crash_checked > CRASH_CHECK_EVERY_S:
+            self._crash_checked = time.monotonic()
+            store.mark_crashed_runs()
+        with store.snapshot():
+            runs, change = store.run_count(), store.change_marker()
         return Status(
-            store=str(self.location.folder),
-            version=labtrack_version(),
-            runs=runs,
-            change=change,
+            store=str(self.location.folder), version=labtrack_version(), runs=runs, change=change
         )
 
-    def _scalar(self, sql: str) -> int:
-        """One integer from a read-only connection; 0 when the file or table does not exist yet."""
-        if not self.location.db_path.exists():
-            return 0
-        uri = f"{self.location.db_path.as_uri()}?mode=ro"
-        conn = sqlite3.connect(uri, uri=True, timeout=READ_TIMEOUT_S)
+    def runs_json(self, query: RunsQuery) -> str:
+        """`GET runs`: the runs matching the query, sorted and paged, with the names of every column (JSON text)."""
+        table = self._runs_table(query)
+        rows = table.rows
+        if query.sort != "number" or query.descending:
+            rows = records.sort_rows(rows, query.sort, query.descending)
+        end = None if query.limit is None else query.offset + query.limit
+        head = {
+            "total": len(rows),
+            "change": table.change,
+            "params": table.params,
+            "metrics": table.metrics,
+            "definitions": table.definitions,
+        }
+        page = ",".join(table.json_of(row) for row in rows[query.offset : end])
+        return f'{records.encode_json(head)[:-1]},"runs":[{page}]}}'
+
+    def _runs_table(self, query: RunsQuery) -> RunsTable:
+        """The runs a query selects; whole tables (no `after` / `numbers`) are cached until the next write."""
+        store = self.store
+        key = (query.filter, query.experiment)
+        whole = query.after is None and query.numbers is None
+        with store.snapshot():  # the marker and the runs from one state of the store
+            change = store.change_marker()
+            with self._cache_lock:
+                cached = self._runs_cache.get(key) if whole else None
+                if cached is not None and cached.change == change:
+                    self._runs_cache.move_to_end(key)
+                    return cached
+            numbers = None if query.numbers is None else list(query.numbers)
+            listed = store.runs_table(
+                query.filter, query.experiment, after=query.after, numbers=numbers
+            )
+        rows = records.jsonable_rows(listed.rows)
+        definitions = self._definitions(query.experiment, [row["experiment"] for row in rows])
+        table = RunsTable(change, rows, listed.params, listed.metrics, definitions)
+        if whole:  # one table per (filter, experiment): the marker only grows, older ones are dead
+            with self._cache_lock:
+                self._runs_cache[key] = table
+                self._runs_cache.move_to_end(key)
+                while len(self._runs_cache) > RUNS_CACHE_SIZE:
+                    self._runs_cache.popitem(last=False)
+        return table
+
+    def _definitions(
+        self, experiment: str | None, experiments: list[str]
+    ) -> dict[str, dict[str, Any]]:
+        """Metric definitions in force: the experiment's, else merged over the runs' experiments (first wins)."""
+        from ..store.hypotheses import definitions
+
+        merged: dict[str, dict[str, Any]] = {}
+        for name in [experiment] if experiment else [*dict.fromkeys(experiments), None]:
+            for metric, d in definitions(self.store, name).items():
+                merged.setdefault(
+                    metric,
+                    {"goal": d.goal, "target": records.json_number(d.target), "summary": d.summary},
+                )
+        return merged
+
+    def run(self, ref: str) -> dict[str, Any]:
+        """`GET runs/<ref>`: everything about one run (ref: number, #number, uuid or its prefix, name)."""
+        from ..store.hypotheses import HypothesisNotFound, get_hypothesis
+
+        record = self.store.run_record(ref)
+        hypothesis = None
+        if record.hypothesis_id is not None:
+            try:
+                found = get_hypothesis(self.store, record.hypothesis_id)
+                hypothesis = {"id": found.id, "statement": found.statement}
+            except HypothesisNotFound:
+                pass
+        return records.run_detail(
+            record, notebook_path=self.notebook_path(record.notebook), hypothesis=hypothesis
+        )
+
+    def notebook_path(self, notebook: str | None) -> str | None:
+        """`notebook` relative to the Jupyter root (as JupyterLab opens it); None outside the root."""
+        if not notebook or self.root_dir is None:
+            return None
         try:
-            row = conn.execute(sql).fetchone()
-        except sqlite3.OperationalError as exc:
-            if "no such table" in str(exc):  # a fresh store that no kernel has written to yet
-                return 0
-            raise
-        finally:
-            conn.close()
-        return int(row[0]) if row and row[0] is not None else 0
+            return Path(notebook).expanduser().resolve().relative_to(self.root_dir).as_posix()
+        except ValueError:
+            return None
+
+    def _numbers(self, refs: list[str]) -> list[int]:
+        """Run numbers for refs (number, #number, uuid, name), duplicates dropped; RunNotFound for a stranger."""
+        return list(dict.fromkeys(self.store.resolve_run(ref) for ref in refs))
+
+    # -- histories, comparisons, exports ---------------------------------------------------
+    def history(self, refs: list[str], metric: str, max_points: int = 2000) -> dict[str, Any]:
+        """`GET history`: each run's history of `metric`, thinned to about `max_points` (extremes kept).
+
+        Thinned series are cached per run until it writes more points of the metric, so a live chart
+        re-reads only its running runs."""
+        if not 2 <= max_points <= MAX_POINTS:
+            raise QueryError(f"max_points must be between 2 and {MAX_POINTS}, not {max_points}")
+        store = self.store
+        numbers = self._numbers(refs)
+        names = store.run_names(numbers)
+        # versions before points: a write in between makes the next request read again
+        versions = store.metric_counts(numbers, metric)
+        with self._cache_lock:
+            cached = {n: self._series_cache.get((n, metric, max_points)) for n in numbers}
+            for n in numbers:
+                if cached[n] is not None:
+                    self._series_cache.move_to_end((n, metric, max_points))
+        stale = [n for n in numbers if cached[n] is None or cached[n][0] != versions.get(n, 0)]
+        if stale:
+            for number, data in store.chart_history(stale, metric, max_points).items():
+                cached[number] = (versions.get(number, 0), _chart_series(data))
+            with self._cache_lock:
+                for number in stale:
+                    self._series_cache[(number, metric, max_points)] = cached[number]
+                while len(self._series_cache) > SERIES_CACHE_SIZE:
+                    self._series_cache.popitem(last=False)
+        series = [{"number": n, "name": names[n], **cached[n][1]} for n in numbers]
+        return {"metric": metric, "series": series}
+
+    def comparison(
+        self, refs: list[str], *, diff: bool = False, at_step: int | None = None
+    ) -> Comparison:
+        """The `Comparison` of these runs, computed as `lt.compare` does (differences only with `diff`)."""
+        from ..api import comparison_of
+
+        comparison = comparison_of(self.store, self._numbers(refs), at_step=at_step)
+        return comparison.diff() if diff else comparison
+
+    def compare_json(
+        self, refs: list[str], *, diff: bool = False, at_step: int | None = None
+    ) -> str:
+        """`GET compare`: the comparison JSON (schemas/comparison.schema.json), as text."""
+        return self.comparison(refs, diff=diff, at_step=at_step).to_json(indent=None)
+
+    def export(
+        self, refs: list[str], fmt: str, *, diff: bool = False, at_step: int | None = None
+    ) -> Download:
+        """`GET export`: the comparison as a file in `fmt` (md, csv, json, latex, html)."""
+        if fmt not in EXPORTS:
+            raise QueryError(f"format must be one of {', '.join(EXPORTS)}, not {fmt[:40]!r}")
+        suffix, media_type, method = EXPORTS[fmt]
+        comparison = self.comparison(refs, diff=diff, at_step=at_step)
+        body = getattr(comparison, method)()
+        shown = "-".join(map(str, comparison.numbers[:10]))
+        more = len(comparison.numbers) - 10
+        stem = (
+            f"labtrack-compare-{shown}"
+            + (f"-and-{more}-more" if more > 0 else "")
+            + ("-diff" if diff else "")
+        )
+        return Download(body.encode("utf-8"), media_type, stem + suffix)
+
+    # -- hypotheses --------------------------------------------------------------------------
+    def hypotheses(self) -> list[dict[str, Any]]:
+        """`GET hypotheses`: every hypothesis with its verdict and the numbers behind it."""
+        from ..hypotheses_api import verdict_of
+        from ..store.hypotheses import list_hypotheses
+
+        return [
+            records.hypothesis_row(h, verdict_of(self.store, h))
+            for h in list_hypotheses(self.store)
+        ]
+
+    def hypothesis(self, ref: str) -> dict[str, Any]:
+        """`GET hypotheses/<id>`: one hypothesis (3 or H3) with its treatment and baseline runs in full."""
+        from ..hypotheses_api import baseline_runs, parse_id, verdict_of
+        from ..store.hypotheses import get_hypothesis, linked_runs
+
+        store = self.store
+        record = get_hypothesis(store, parse_id(ref))
+        treatment = linked_runs(store, record.id, "treatment")
+        baseline = baseline_runs(store, record, treatment)
+        return {
+            **records.hypothesis_row(record, verdict_of(store, record)),
+            "runs": self._rows_of(treatment),
+            "baseline_runs": self._rows_of(baseline),
+        }
+
+    def _rows_of(self, numbers: list[int]) -> list[dict[str, Any]]:
+        """`Run` records of these runs, in this order."""
+        if not numbers:
+            return []
+        listed = self.store.runs_table(numbers=numbers)
+        by_number = {row["number"]: row for row in records.jsonable_rows(listed.rows)}
+        return [by_number[n] for n in numbers if n in by_number]
+
+    # -- artifacts ---------------------------------------------------------------------------
+    def artifact(self, digest: str, name: str | None = None) -> ArtifactFile:
+        """The file of the artifact with sha256 `digest`: only a digest recorded in the store, only
+        a file inside its artifact folder. `name` picks the download name among the recorded ones."""
+        if not _SHA256.fullmatch(digest):
+            raise ArtifactNotFound(
+                f"no artifact {digest[:80]!r}: artifacts are named by the 64 hex digits"
+                " of their sha256"
+            )
+        info = self.store.artifact_info(digest)
+        if info is None:
+            raise ArtifactNotFound(f"no artifact {digest} in this store")
+        media_type, names = info
+        files = self.store.artifacts
+        path = files.path_for(digest).resolve()
+        if not path.is_relative_to(files.root.resolve()) or not path.is_file():
+            raise ArtifactNotFound(
+                f"artifact {digest} is recorded but its file is missing"
+                " (`labtrack doctor` checks the store)"
+            )
+        media_type = media_type.strip().lower()
+        if not _MEDIA_TYPE.fullmatch(media_type):
+            media_type = "application/octet-stream"
+        filename = name if name in names else names[0]
+        inline = media_type.split(";")[0].strip() in INLINE_TYPES
+        return ArtifactFile(path, media_type, filename, path.stat().st_size, inline)

@@ -316,6 +316,13 @@ class Store:
         with self.snapshot() as conn:
             return reads.runs_frame(conn, filter, experiment)
 
+    def runs_table(self, filter: str | None = None, experiment: str | None = None, **only: Any):
+        """The runs as plain records, without pandas (see listing.py; `only`: after=N, numbers=[...])."""
+        from .listing import runs_table
+
+        with self.snapshot() as conn:
+            return runs_table(conn, filter, experiment, **only)
+
     def history(self, run_ids: list[int], metrics: list[str]):
         with self.lock:
             return reads.history_frame(self.conn, run_ids, metrics)
@@ -351,6 +358,14 @@ class Store:
         if missing:
             raise RunNotFound(f"no run #{missing[0]} in this store; `labtrack runs` lists the runs")
         return {r: found[r] for r in run_ids}
+
+    def metric_counts(self, run_ids: list[int], metric: str) -> dict[int, int]:
+        """How many points of `metric` each run has written so far (runs without it are left out): a
+        cheap version of its history, which changes whenever points are written."""
+        marks = ",".join("?" for _ in run_ids) or "NULL"
+        return dict(self.read(
+            "SELECT s.run_id, s.count + s.nan_count FROM metric_summaries s JOIN metric_keys k ON k.id = s.key_id"
+            f" WHERE k.name = ? AND s.run_id IN ({marks})", [metric, *run_ids]))
 
     def artifact_info(self, digest: str) -> tuple[str, list[str]] | None:
         """The recorded media type and names of the artifact with this sha256; None if no run has it."""
