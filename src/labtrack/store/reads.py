@@ -157,6 +157,8 @@ def run_record(conn: sqlite3.Connection, number: int, files: ArtifactFiles) -> R
     )
 
 
+_STORED_AS_IS = frozenset({"int", "str"})  # param kinds whose stored value is the Python value
+
 RUN_COLUMNS = ["number", "uuid", "name", "experiment", "status", "start_time", "end_time",
                "duration", "parent", "hypothesis_id", "notebook"]
 
@@ -186,16 +188,19 @@ def runs_frame(conn: sqlite3.Connection, filter: str | None, experiment: str | N
     scope = "" if filter is None and experiment is None else f" WHERE run_id IN ({selected})"
     scope_args = args if scope else []
 
-    def spread(prefix: str, sql: str, decode=None) -> dict[str, list]:
+    def spread(prefix: str, sql: str, typed: bool = False) -> dict[str, list]:
+        # Rows come in primary-key order (no sort); columns are sorted by name at the end.
         out: dict[str, list] = {}
-        for run_id, key, *value in conn.execute(sql + scope + " ORDER BY key", scope_args):
+        for run_id, key, value, *kind in conn.execute(sql + scope, scope_args):
             column = out.get(key)
             if column is None:
                 column = out[key] = [None] * n
-            column[position[run_id]] = decode(*value) if decode else value[0]
-        return {prefix + key: values for key, values in out.items()}
+            if typed and kind[0] not in _STORED_AS_IS:
+                value = decode_param(value, kind[0])
+            column[position[run_id]] = value
+        return {prefix + key: out[key] for key in sorted(out)}
 
-    params = spread("params.", "SELECT run_id, key, value, kind FROM params", decode_param)
+    params = spread("params.", "SELECT run_id, key, value, kind FROM params", typed=True)
     metrics = spread(
         "metrics.",
         "SELECT run_id, key, last FROM (SELECT s.run_id AS run_id, k.name AS key, s.last AS last"
