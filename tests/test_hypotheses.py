@@ -159,3 +159,23 @@ def test_hypotheses_frame_and_cli(baseline_runs):
     assert "supported: mean acc rose by" in shown.output and "baseline runs:  #1, #2, #3" in shown.output
     missing = runner.invoke(cli, ["show", "H9"])
     assert missing.exit_code == 1 and "no hypothesis H9" in missing.output
+
+
+def test_runs_table_says_whether_each_run_meets_its_target(store):
+    lt.metric("acc", goal="max", target=0.85, summary="best")
+    for values in ([0.9, 0.7], [0.8]):
+        with lt.run():
+            for value in values:
+                lt.log(acc=value)
+    with lt.run():
+        lt.log(loss=1.0)
+    assert list(lt.runs()["target.acc"]) == [True, False, None]
+
+
+def test_repeats_table_shows_mean_and_spread(store):
+    lt.repeat(lambda seed: lt.log(acc=0.5 + seed / 10), seeds=[0, 2], name="rf")
+    with lt.run("single"):
+        lt.log(acc=0.1)
+    table = lt.repeats()
+    assert list(table["name"]) == ["rf"] and list(table["n"]) == [2]
+    assert table.loc[0, "acc.mean"] == pytest.approx(0.6) and table.loc[0, "acc.std"] == pytest.approx(0.1414, abs=1e-4)

@@ -33,7 +33,7 @@ from .errors import (
     StoreTooNew,
 )
 from .hypotheses_api import close as close_hypothesis
-from .hypotheses_api import hypotheses, hypothesis, metric, repeat, verdict
+from .hypotheses_api import hypotheses, hypothesis, metric, repeat, repeats, verdict
 
 try:
     from ._version import __version__  # written by the build from jupyter_ext/package.json
@@ -88,6 +88,7 @@ __all__ = [
     "hypothesis",
     "metric",
     "repeat",
+    "repeats",
     "verdict",
     "end_run",
     "get_run",

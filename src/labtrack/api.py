@@ -207,13 +207,16 @@ def log_dataset(df: Any, name: str) -> str:
 
 
 def runs(filter: str | None = None, *, experiment: str | None = None) -> pd.DataFrame:
-    """A DataFrame with one row per run: attributes, `params.*`, `metrics.*` (last values), `tags.*`.
+    """A DataFrame with one row per run: attributes, `params.*`, `metrics.*` (last values), `tags.*`,
+    and `target.*` (does the run meet the target of the metric's definition, per its summary).
 
     >>> lt.runs("metrics.acc > 0.9 and params.model = 'rf'")
     """
+    from .hypotheses_api import add_target_columns
+
     store = current_store()
     store.points.flush()
-    return store.runs_frame(filter, experiment)
+    return add_target_columns(store, store.runs_frame(filter, experiment))
 
 
 def get_run(ref: int | str) -> RunRecord:

@@ -271,3 +271,52 @@ def comparison_context(store: Store, frame: pd.DataFrame) -> tuple[dict, list[di
                       "verdict": verdict_of(store, record).to_dict()})
     code = store.run_code([int(n) for n in frame["number"]])
     return merged, found, code
+
+
+def add_target_columns(store: Store, frame: pd.DataFrame) -> pd.DataFrame:
+    """`target.M` columns (True / False / None) for metrics whose definition has a target: does the
+    run's summary (per the definition) reach it?"""
+    if frame.empty:
+        return frame
+    for experiment in dict.fromkeys(frame["experiment"]):
+        for name, d in definitions(store, experiment).items():
+            if d.target is None:
+                continue
+            column = f"target.{name}"
+            if column not in frame.columns:
+                frame[column] = None
+            inside = frame["experiment"] == experiment
+            met: dict[int, bool] = {}
+            for row in evidence_rows(store, [int(n) for n in frame.loc[inside, "number"]], name):
+                value = _summary_value(row, d.summary, d.goal)
+                if value is not None and value == value:
+                    met[row[0]] = bool(value >= d.target if d.goal == "max" else value <= d.target)
+            frame.loc[inside, column] = [met.get(int(n)) for n in frame.loc[inside, "number"]]
+    return frame
+
+
+def repeats(filter: str | None = None) -> pd.DataFrame:
+    """One row per group of repeats (`lt.repeat`): its name, the runs, n, and each metric's mean ± spread.
+
+    >>> lt.repeats()[["name", "n", "acc.mean", "acc.std"]]
+    """
+    import pandas as pd
+
+    from .verdicts import group_repeats
+
+    frame = api.runs(filter)
+    if frame.empty or "tags.repeat_group" not in frame.columns:
+        return pd.DataFrame(columns=["group", "name", "runs", "n"])
+    frame = frame[frame["tags.repeat_group"].notna() & (frame["status"] == "finished")]
+    metrics = [c for c in frame.columns if c.startswith("metrics.")]
+    rows = []
+    for group, part in frame.groupby("tags.repeat_group", sort=False):
+        row: dict[str, Any] = {"group": group, "name": part["name"].iloc[0], "runs": list(part["number"]),
+                               "n": len(part)}
+        for column in metrics:
+            summary = group_repeats((group, v) for v in part[column]).get(group)
+            if summary is not None and summary.n:
+                name = column.removeprefix("metrics.")
+                row[f"{name}.mean"], row[f"{name}.std"] = summary.mean, summary.std
+        rows.append(row)
+    return pd.DataFrame(rows)

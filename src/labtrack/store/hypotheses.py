@@ -130,17 +130,18 @@ def close_hypothesis(store: Store, hypothesis_id: int, verdict: dict[str, Any], 
 def evidence_rows(store: Store, run_ids: list[int], metric: str) -> list[tuple]:
     """(run, status, last, min, max, mean, logged) of `metric` for each run; `logged` is 0 where the
     run lacks the metric (then the values are None), and a None value of a logged metric is NaN."""
-    if not run_ids:
-        return []
-    marks = ",".join("?" for _ in run_ids)
-    return store.read(
-        f"SELECT r.id, r.status, s.last, s.min, s.max,"
-        f" CASE WHEN s.count > 0 AND NOT (s.min = -9e999 AND s.max = 9e999) THEN s.sum / s.count END,"  # ±inf: NaN
-        f" s.run_id IS NOT NULL"
-        f" FROM runs r LEFT JOIN metric_summaries s ON s.run_id = r.id"
-        f" AND s.key_id = (SELECT id FROM metric_keys WHERE name = ?) WHERE r.id IN ({marks}) ORDER BY r.id",
-        (metric, *run_ids),
-    )
+    rows: list[tuple] = []
+    for start in range(0, len(run_ids), 10_000):  # within SQLite's limit on bound parameters
+        chunk = run_ids[start:start + 10_000]
+        marks = ",".join("?" for _ in chunk)
+        rows += store.read(
+            f"SELECT r.id, r.status, s.last, s.min, s.max, CASE WHEN s.count > 0 THEN s.sum / s.count END,"
+            f" s.run_id IS NOT NULL"
+            f" FROM runs r LEFT JOIN metric_summaries s ON s.run_id = r.id"
+            f" AND s.key_id = (SELECT id FROM metric_keys WHERE name = ?) WHERE r.id IN ({marks}) ORDER BY r.id",
+            (metric, *chunk),
+        )
+    return rows
 
 
 def runs_before(store: Store, experiment: str, before: float) -> list[int]:
