@@ -15,8 +15,8 @@ import pytest
 from tornado.httpclient import HTTPClientError
 
 import labtrack as lt
-from conftest import reset_session
 from labtrack.server.routes import API_PREFIX
+from session_reset import reset_session
 
 __all__ = ["filled", "jp_server_config", "labtrack_config", "labtrack_dir_env", "served_store"]
 

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 import labtrack as lt
-from conftest import reset_session
 from labtrack.cli import cli
+from session_reset import reset_session
 
 
 def labtrack(*args: str):

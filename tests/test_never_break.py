@@ -15,11 +15,11 @@ import pytest
 from IPython.testing import globalipapp
 
 import labtrack as lt
-from conftest import reset_session
 from labtrack import api, magics
 from labtrack.capture import TrackingWarning
 from labtrack.store import connection
 from labtrack.store.store import Store
+from session_reset import reset_session
 
 
 @pytest.fixture

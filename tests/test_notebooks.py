@@ -52,7 +52,7 @@ def quickstart(tmp_path_factory):
                 os.environ[key] = value
     store = lt.open(folder / ".labtrack")
     yield nb, path, store
-    from conftest import reset_session
+    from session_reset import reset_session
 
     reset_session()
 
@@ -180,7 +180,7 @@ def test_notebook_path_found_through_the_server_sessions_api(tmp_path):
         assert record.notebook == str(root / "sub" / "study.ipynb") and record.experiment == "study"
         store.close()
     finally:
-        from conftest import reset_session
+        from session_reset import reset_session
 
         reset_session()
         server.terminate()
