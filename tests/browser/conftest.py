@@ -1,7 +1,10 @@
-"""A real `jupyter lab` for browser tests, and headless Chromium (Debian's) driven by Playwright's async API.
+"""Real `jupyter lab` servers for browser tests, and headless Chromium (Debian's) driven by Playwright's async API.
 
-The server runs once per session with its own config, runtime, settings and workspace folders and
-its own store (LABTRACK_DIR), on a free 127.0.0.1 port. Nothing here downloads a browser.
+Two servers, each started once per session with its own config, runtime, settings and workspace
+folders and its own store (LABTRACK_DIR), on a free 127.0.0.1 port:
+- `lab`: a store that a real kernel fills by executing `data/study.ipynb` (the `study` fixture);
+- `big_lab`: 10,000 runs and 20 runs of 10,000 steps, filled fast through the Python API.
+Nothing here downloads a browser.
 """
 
 from __future__ import annotations
@@ -15,12 +18,15 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from panel_driver import BIG_RUNS, LONG_RUNS, LONG_STEPS
 
 CHROMIUM = os.environ.get("LABTRACK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -34,19 +40,34 @@ CHROMIUM_ARGS = [
 ]
 START_TIMEOUT_S = 90.0
 TOKEN = "labtrack-browser-test"
+HERE = Path(__file__).resolve().parent
+STUDY_NOTEBOOK = HERE / "data" / "study.ipynb"
 
 
 @dataclass(frozen=True)
 class Lab:
-    """A running JupyterLab: where it answers, its token, and the store its panel shows."""
+    """A running JupyterLab: where it answers, its token, its root folder and the store its panel shows."""
 
     url: str
     token: str
     store: Path
+    root: Path
     log: Path
 
+    def api(self, path: str, **query: Any) -> Any:
+        """GET a labtrack REST route (JSON), for tests to check what the panel should show."""
+        search = urllib.parse.urlencode({k: v for k, v in query.items() if v is not None})
+        request = urllib.request.Request(
+            f"{self.url}labtrack/api/{path}" + (f"?{search}" if search else ""),
+            headers={"Authorization": f"token {self.token}"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+
     @contextlib.asynccontextmanager
-    async def page(self, path: str = "lab") -> AsyncIterator:
+    async def page(
+        self, path: str = "lab", *, width: int = 1400, height: int = 860
+    ) -> AsyncIterator:
         """A fresh headless Chromium page, logged in, with JupyterLab loaded and ready.
 
         Fails at the end of the block if the page raised, or logged an error naming labtrack
@@ -60,7 +81,10 @@ class Lab:
                 executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
             )
             try:
-                page = await browser.new_page(viewport={"width": 1280, "height": 720})
+                context = await browser.new_context(
+                    viewport={"width": width, "height": height}, accept_downloads=True
+                )
+                page = await context.new_page()
                 page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
                 page.on(
                     "console",
@@ -104,18 +128,20 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"jupyter lab did not answer {url} in {START_TIMEOUT_S:.0f} s:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="session")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    """Start `jupyter lab` once for the session; stop it at the end."""
+def _check_tools() -> None:
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+        pytest.fail(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     if shutil.which("jupyter", path=str(Path(sys.executable).parent)) is None:
         pytest.fail(
             "jupyter is not installed beside this Python; install labtrack with its test extra"
         )
-    base = tmp_path_factory.mktemp("lab")
+
+
+@contextlib.contextmanager
+def running_lab(base: Path) -> Iterator[Lab]:
+    """Start `jupyter lab` on `base/root` with the store `base/store`; stop it at the end."""
     store, root = base / "store", base / "root"
-    root.mkdir()
+    root.mkdir(exist_ok=True)
     env = {
         **os.environ,
         "JUPYTER_CONFIG_DIR": str(base / "config"),
@@ -148,7 +174,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         process = subprocess.Popen(command, env=env, stdout=log_file, stderr=subprocess.STDOUT)
     try:
         _wait_until_up(f"{url}api/status?token={TOKEN}", process, log)
-        yield Lab(url=url, token=TOKEN, store=store, log=log)
+        yield Lab(url=url, token=TOKEN, store=store, root=root, log=log)
     finally:
         process.terminate()
         try:
@@ -156,3 +182,80 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """A `jupyter lab` for the session (its store starts empty)."""
+    _check_tools()
+    with running_lab(tmp_path_factory.mktemp("lab")) as server:
+        yield server
+
+
+@dataclass(frozen=True)
+class Study:
+    """What the study notebook recorded: run numbers by name, and where the notebook is."""
+
+    notebook: Path
+    numbers: dict[str, list[int]]
+
+    def first(self, name: str) -> int:
+        return self.numbers[name][0]
+
+
+@pytest.fixture(scope="session")
+def study(lab: Lab) -> Study:
+    """Execute `data/study.ipynb` with a real kernel into the lab's store, saved into its root."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(STUDY_NOTEBOOK, as_version=4)
+    path = lab.root / STUDY_NOTEBOOK.name
+    kernel_env = {"LABTRACK_DIR": str(lab.store), "LABTRACK_NOTEBOOK": str(path)}
+    saved = {key: os.environ.get(key) for key in kernel_env}
+    os.environ.update(kernel_env)  # the kernel inherits this process's environment
+    try:
+        started = time.perf_counter()
+        NotebookClient(
+            notebook,
+            timeout=180,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(lab.root)}},
+        ).execute()
+        print(f"\nstudy notebook executed in {time.perf_counter() - started:.1f} s")
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    nbformat.write(notebook, path)
+    numbers: dict[str, list[int]] = {}
+    for run in lab.api("runs", sort="number", order="asc")["runs"]:
+        numbers.setdefault(run["name"], []).append(run["number"])
+    return Study(notebook=path, numbers=numbers)
+
+
+@pytest.fixture(scope="session")
+def big_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """A `jupyter lab` whose store holds 10,000 runs and 20 runs of 10,000 steps."""
+    _check_tools()
+    base = tmp_path_factory.mktemp("big-lab")
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            str(HERE / "fill_store.py"),
+            str(base / "store"),
+            "--runs",
+            str(BIG_RUNS),
+            "--long",
+            str(LONG_RUNS),
+            "--steps",
+            str(LONG_STEPS),
+        ],
+        check=True,
+    )
+    print(f"\nbig store filled in {time.perf_counter() - started:.1f} s")
+    with running_lab(base) as server:
+        yield server

@@ -1,6 +1,12 @@
 import { ServerConnection } from '@jupyterlab/services';
 
-import { requestAPI } from '../request';
+import {
+  APIError,
+  apiURL,
+  attachmentName,
+  requestAPI,
+  requestBlob
+} from '../request';
 
 jest.mock(
   '@jupyterlab/coreutils',
@@ -48,5 +54,83 @@ describe('requestAPI', () => {
     await expect(requestAPI('status', {}, settings)).rejects.toBeInstanceOf(
       ServerConnection.NetworkError
     );
+  });
+});
+
+beforeEach(() => makeRequest.mockReset());
+
+describe('apiURL', () => {
+  it('joins the namespace and encodes the query, leaving out missing values', () => {
+    const url = apiURL(
+      'runs',
+      { filter: "params.m = 'rf' and x", limit: 5, after: undefined },
+      settings
+    );
+    expect(url).toBe(
+      "/base/labtrack/api/runs?filter=params.m%20%3D%20'rf'%20and%20x&limit=5"
+    );
+    expect(apiURL('status', {}, settings)).toBe('/base/labtrack/api/status');
+  });
+
+  it('passes the query to the request', async () => {
+    reply(200, '{}');
+    await requestAPI('runs', {}, settings, { numbers: '1,2' });
+    expect(makeRequest.mock.calls[0][0]).toBe(
+      '/base/labtrack/api/runs?numbers=1%2C2'
+    );
+  });
+});
+
+describe('APIError', () => {
+  it("keeps a bad filter's position", async () => {
+    reply(400, '{"message": "expected a value", "position": 14}');
+    const error = await requestAPI('runs', {}, settings).catch(
+      (e: unknown) => e
+    );
+    expect(error).toBeInstanceOf(APIError);
+    expect((error as APIError).position).toBe(14);
+    expect((error as APIError).response.status).toBe(400);
+  });
+});
+
+describe('requestBlob', () => {
+  it('returns the bytes and the server-given file name', async () => {
+    makeRequest.mockResolvedValueOnce(
+      new Response('a,b', {
+        status: 200,
+        headers: {
+          'Content-Disposition': 'attachment; filename="runs-1-2.csv"'
+        }
+      })
+    );
+    const file = await requestBlob(
+      'export',
+      { runs: '1,2', format: 'csv' },
+      settings
+    );
+    expect(await file.blob.text()).toBe('a,b');
+    expect(file.filename).toBe('runs-1-2.csv');
+  });
+
+  it('throws the server message on an error answer', async () => {
+    reply(404, '{"message": "no artifact abc"}');
+    await expect(requestBlob('artifacts/abc', {}, settings)).rejects.toThrow(
+      'no artifact abc'
+    );
+  });
+});
+
+describe('attachmentName', () => {
+  it.each([
+    [null, null],
+    ['inline', null],
+    ['attachment; filename=report.html', 'report.html'],
+    ['attachment; filename="a b.csv"', 'a b.csv'],
+    [
+      'attachment; filename*=UTF-8\'\'r%C3%A9sum%C3%A9.md; filename="x.md"',
+      'résumé.md'
+    ]
+  ])('%p gives %p', (header, name) => {
+    expect(attachmentName(header)).toBe(name);
   });
 });

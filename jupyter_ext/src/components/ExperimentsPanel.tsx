@@ -1,35 +1,64 @@
 import { refreshIcon, ToolbarButtonComponent } from '@jupyterlab/ui-components';
 import React from 'react';
 
-import { IStatus } from '../tokens';
-import { RunsTablePlaceholder } from './RunsTablePlaceholder';
+import { useSignals } from '../hooks';
+import { ExperimentsModel } from '../model';
+import { IRunActions, PanelTab } from '../tokens';
+import { HypothesesView } from './HypothesesView';
+import { RunsView } from './RunsView';
 import { StoreSummary } from './StoreSummary';
 
 export interface IExperimentsPanelProps {
-  status: IStatus | null;
-  error: string | null;
-  loading: boolean;
-  onRefresh: () => void;
+  model: ExperimentsModel;
+  actions: IRunActions;
 }
 
-/** The side panel's content: a header with a refresh button, the store summary, the runs. */
+const TABS: { id: PanelTab; label: string }[] = [
+  { id: 'runs', label: 'Runs' },
+  { id: 'hypotheses', label: 'Hypotheses' }
+];
+
+/** The side panel: a header with the Runs / Hypotheses tabs and refresh, the view, the store. */
 export function ExperimentsPanel(props: IExperimentsPanelProps): JSX.Element {
-  const { status, error, loading, onRefresh } = props;
+  const { model, actions } = props;
+  useSignals(model.changed, model.view.changed, model.hypothesesChanged);
+  const count = model.hypotheses.length;
   return (
     <div className="jp-labtrack-ExperimentsPanel">
       <header className="jp-labtrack-header">
-        <h2 className="jp-labtrack-title">Experiments</h2>
+        <nav className="jp-labtrack-tabs" role="tablist">
+          {TABS.map(tab => (
+            <button
+              key={tab.id}
+              type="button"
+              role="tab"
+              aria-selected={model.view.tab === tab.id}
+              className={`jp-labtrack-tab${model.view.tab === tab.id ? ' jp-mod-active' : ''}`}
+              data-tab={tab.id}
+              onClick={() => (model.view.tab = tab.id)}
+            >
+              {tab.label}
+              {tab.id === 'hypotheses' && count > 0 ? ` (${count})` : ''}
+            </button>
+          ))}
+        </nav>
         <ToolbarButtonComponent
           icon={refreshIcon}
-          onClick={onRefresh}
+          onClick={() => void model.refresh()}
           tooltip="Refresh"
-          enabled={!loading}
+          enabled={!model.loading}
         />
       </header>
-      <StoreSummary status={status} error={error} loading={loading} />
-      {status !== null && error === null && (
-        <RunsTablePlaceholder runs={status.runs} />
+      {model.view.tab === 'runs' ? (
+        <RunsView model={model} actions={actions} />
+      ) : (
+        <HypothesesView model={model} actions={actions} />
       )}
+      <StoreSummary
+        status={model.status}
+        error={model.error}
+        loading={model.loading}
+      />
     </div>
   );
 }

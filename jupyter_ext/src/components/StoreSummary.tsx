@@ -8,7 +8,7 @@ export interface IStoreSummaryProps {
   loading: boolean;
 }
 
-/** Which store the server reads, and how many runs it holds; or why it could not tell. */
+/** Which store the server reads and how many runs it holds; or why it could not tell. */
 export function StoreSummary(props: IStoreSummaryProps): JSX.Element {
   const { status, error, loading } = props;
   if (error !== null) {
@@ -26,13 +26,19 @@ export function StoreSummary(props: IStoreSummaryProps): JSX.Element {
     );
   }
   return (
-    <div className="jp-labtrack-StoreSummary">
-      <div className="jp-labtrack-storePath" title={status.store}>
-        {status.store}
-      </div>
-      <div className="jp-labtrack-runCount">
-        {status.runs === 1 ? '1 run' : `${status.runs} runs`}
-      </div>
+    <div
+      className="jp-labtrack-StoreSummary"
+      title={`labtrack ${status.version}`}
+    >
+      <span className="jp-labtrack-storeLabel">store</span>
+      <span className="jp-labtrack-storePath" title={status.store}>
+        <span className="jp-labtrack-storePath-text">{status.store}</span>
+      </span>
+      <span className="jp-labtrack-storeCount">
+        {status.runs === 1
+          ? '1 run'
+          : `${status.runs.toLocaleString('en-US')} runs`}
+      </span>
     </div>
   );
 }

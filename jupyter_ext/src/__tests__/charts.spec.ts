@@ -1,0 +1,62 @@
+import { alignLines, makeAxis, rampColor, runColor, smooth } from '../charts';
+
+describe('smooth', () => {
+  it('leaves values alone at 0 and debiases the first points', () => {
+    expect(smooth([1, 2, null, 3], 0)).toEqual([1, 2, null, 3]);
+    const out = smooth([2, 2, 2], 0.9);
+    out.forEach(value => expect(value).toBeCloseTo(2));
+    expect(smooth([0, 10], 0.5)[1]).toBeCloseTo((10 * 0.5) / 0.75);
+  });
+});
+
+describe('alignLines', () => {
+  const line = (steps: number[], values: (number | null)[]) => ({
+    label: 'x',
+    color: '#000',
+    steps,
+    values
+  });
+
+  it('puts lines on the union of their steps', () => {
+    const [x, a, b] = alignLines([line([0, 2], [1, 2]), line([1, 2], [5, 6])]);
+    expect(x).toEqual([0, 1, 2]);
+    expect(a).toEqual([1, null, 2]);
+    expect(b).toEqual([null, 5, 6]);
+  });
+
+  it('drops values a log axis cannot show', () => {
+    const [, a] = alignLines([line([0, 1, 2], [0, -1, 3])], { log: true });
+    expect(a).toEqual([null, null, 3]);
+  });
+});
+
+describe('makeAxis', () => {
+  it('spreads numbers between their min and max', () => {
+    const axis = makeAxis('lr', [0.1, 0.3, null, 0.2]);
+    expect(axis.categorical).toBe(false);
+    expect(axis.positions[0]).toBe(0);
+    expect(axis.positions[1]).toBe(1);
+    expect(axis.positions[2]).toBeNull();
+    expect(axis.positions[3]).toBeCloseTo(0.5);
+  });
+
+  it('spaces categories evenly in sorted order', () => {
+    const axis = makeAxis('model', ['rf', 'lr', 'rf', true]);
+    expect(axis.categorical).toBe(true);
+    expect(axis.ticks.map(([, label]) => label)).toEqual(['lr', 'rf', 'true']);
+    expect(axis.positions).toEqual([0.5, 0, 0.5, 1]);
+  });
+
+  it('centres a single value', () => {
+    expect(makeAxis('w', [3, 3]).positions).toEqual([0.5, 0.5]);
+  });
+});
+
+describe('colours', () => {
+  it('runs and the ramp', () => {
+    expect(runColor(0)).toBe(runColor(20));
+    expect(rampColor(0)).toBe('rgb(215, 48, 39)');
+    expect(rampColor(1)).toBe('rgb(26, 152, 80)');
+    expect(rampColor(NaN)).toBe(rampColor(0));
+  });
+});

@@ -1,0 +1,61 @@
+import {
+  ILayoutRestorer,
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+
+import { commandActions } from '../actions';
+import { LabtrackClient } from '../client';
+import { flaskIcon } from '../icons';
+import { ExperimentsModel } from '../model';
+import { CommandIDs, ILabtrack, PANEL_ID } from '../tokens';
+import { ExperimentsWidget } from '../widget';
+
+/** The "Experiments" tab of the left side panel, its model, and the panel's commands. */
+export const panelPlugin: JupyterFrontEndPlugin<ILabtrack> = {
+  id: 'labtrack:panel',
+  description:
+    'The labtrack Experiments side panel: runs and hypotheses of the store.',
+  autoStart: true,
+  provides: ILabtrack,
+  optional: [ILayoutRestorer],
+  activate: (
+    app: JupyterFrontEnd,
+    restorer: ILayoutRestorer | null
+  ): ILabtrack => {
+    const client = new LabtrackClient(app.serviceManager.serverSettings);
+    const model = new ExperimentsModel(client);
+    const { commands, shell } = app;
+    const actions = commandActions(commands);
+    const widget = new ExperimentsWidget(model, actions);
+    widget.id = PANEL_ID;
+    widget.title.icon = flaskIcon;
+    widget.title.caption = 'Experiments';
+    shell.add(widget, 'left', { rank: 300 });
+    restorer?.add(widget, PANEL_ID);
+
+    commands.addCommand(CommandIDs.open, {
+      label: 'Open experiments panel',
+      caption: 'Show the runs of the labtrack store',
+      icon: flaskIcon,
+      execute: () => {
+        model.view.tab = 'runs';
+        shell.activateById(PANEL_ID);
+      }
+    });
+    commands.addCommand(CommandIDs.hypotheses, {
+      label: 'Show hypotheses',
+      caption: 'Show the hypotheses and their verdicts',
+      execute: () => {
+        model.view.tab = 'hypotheses';
+        shell.activateById(PANEL_ID);
+      }
+    });
+    commands.addCommand(CommandIDs.refresh, {
+      label: 'Refresh',
+      caption: 'Reload the runs and hypotheses from the store',
+      execute: () => model.refresh()
+    });
+    return { client, model };
+  }
+};
