@@ -159,8 +159,14 @@ def test_notebook_path_found_through_the_server_sessions_api(tmp_path):
     try:
         url = f"http://127.0.0.1:{port}/"
         deadline = time.monotonic() + 60
-        while not list(runtime.glob("jpserver-*.json")):
+        while True:  # the runtime file can appear before the server accepts connections
             assert time.monotonic() < deadline and server.poll() is None, "the Jupyter server did not start"
+            if list(runtime.glob("jpserver-*.json")):
+                try:
+                    _api(url + "api/status", token)
+                    break
+                except OSError:
+                    pass
             time.sleep(0.2)
         session = _api(url + "api/sessions", token, "POST",
                        {"path": "sub/study.ipynb", "type": "notebook", "name": "study.ipynb", "kernel": {"name": "python3"}})
