@@ -5,39 +5,11 @@ from __future__ import annotations
 import json
 import math
 import sys
-from datetime import datetime, timezone
 from typing import Any
 
 import click
 
-
-def fmt_value(value: Any) -> str:
-    """A short, unambiguous rendering of a param or metric value for a table cell."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "nan"
-        return f"{value:.6g}"
-    if isinstance(value, str):
-        return value
-    return json.dumps(value) if isinstance(value, (list, dict)) else str(value)
-
-
-def fmt_time(epoch: float | None) -> str:
-    if epoch is None:
-        return ""
-    return datetime.fromtimestamp(epoch, tz=timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M:%S")
-
-
-def fmt_duration(seconds: float | None) -> str:
-    if seconds is None or (isinstance(seconds, float) and math.isnan(seconds)):
-        return ""
-    if seconds < 60:
-        return f"{seconds:.1f}s"
-    minutes, secs = divmod(int(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s"
+from ..formatting import fmt_duration, fmt_time, fmt_value  # noqa: F401 - used by the commands
 
 
 def to_jsonable(value: Any) -> Any:

@@ -10,21 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..errors import LabtrackError
+from ..store.reads import RUN_COLUMNS
 
 # The Run fields `sort` accepts besides `params.X`, `metrics.X` and `tags.X`.
-RUN_FIELDS = (
-    "number",
-    "uuid",
-    "name",
-    "experiment",
-    "status",
-    "start_time",
-    "end_time",
-    "duration",
-    "parent",
-    "hypothesis_id",
-    "notebook",
-)
+RUN_FIELDS = tuple(RUN_COLUMNS)
 SORT_PREFIXES = ("params.", "metrics.", "tags.")
 MAX_RUNS_LISTED = 500  # runs named in one `runs=` list (compare, export, history)
 MAX_POINTS = 100_000

@@ -17,24 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..values import decode_param
+from .reads import RUN_COLUMNS
 
 _RUNS = (
     "SELECT r.id, r.uuid, r.name, e.name, r.status, r.start_time, r.end_time,"
     " COALESCE(r.end_time, r.heartbeat, r.start_time) - r.start_time, r.parent_id, r.hypothesis_id,"
     " r.notebook FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE {where} ORDER BY r.id"
-)
-_FIELDS = (
-    "number",
-    "uuid",
-    "name",
-    "experiment",
-    "status",
-    "start_time",
-    "end_time",
-    "duration",
-    "parent",
-    "hypothesis_id",
-    "notebook",
 )
 _IN_IDS = " WHERE {column} IN (SELECT value FROM json_each(?))"
 
@@ -72,7 +60,7 @@ def runs_table(
             [*args, json.dumps(numbers)],
         )
     rows = [
-        {**dict(zip(_FIELDS, values)), "params": {}, "metrics": {}, "tags": {}}
+        {**dict(zip(RUN_COLUMNS, values)), "params": {}, "metrics": {}, "tags": {}}
         for values in conn.execute(_RUNS.format(where=where), args)
     ]
     by_id = {row["number"]: row for row in rows}

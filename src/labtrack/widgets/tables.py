@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import base64
 import html
-import json
-import math
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from ..formatting import fmt_duration
+from ..formatting import fmt_value as _fmt_value
 from .live import STATUS_COLOR
 
 if TYPE_CHECKING:
@@ -17,30 +17,14 @@ if TYPE_CHECKING:
 
     from ..store.reads import RunRecord
 
+def fmt_value(value: Any) -> str:
+    """A table cell: NaN reads as blank (in a table of runs it mostly means the metric is missing)."""
+    return _fmt_value(value, nan="")
+
+
 MAX_INLINE_IMAGE_BYTES = 2_000_000
 _TABLE_STYLE = "border-collapse:collapse;font-size:var(--jp-ui-font-size1,13px)"
 _CELL = "padding:2px 8px;text-align:left;white-space:nowrap;border-bottom:1px solid var(--jp-border-color2,#ddd)"
-
-
-def fmt_value(value: Any) -> str:
-    """A short rendering of a param or metric value."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return "" if math.isnan(value) else f"{value:.6g}"
-    if isinstance(value, (list, dict)):
-        return json.dumps(value)
-    return str(value)
-
-
-def fmt_duration(seconds: Any) -> str:
-    if seconds is None or (isinstance(seconds, float) and math.isnan(seconds)):
-        return ""
-    if seconds < 60:
-        return f"{seconds:.1f}s"
-    minutes, secs = divmod(int(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s"
 
 
 def fmt_time(epoch: float | None) -> str:
