@@ -191,3 +191,11 @@ def test_a_script_that_dies_ends_its_open_run_as_failed(tmp_path):
     assert done.returncode == 1 and "ValueError: boom" in done.stderr
     row = sqlite3.connect(tmp_path / "labtrack.db").execute("SELECT status, error_type FROM runs").fetchone()
     assert row == ("failed", "ValueError")
+
+
+def test_logging_a_step_again_replaces_its_value(store):
+    with lt.run() as run:
+        for i in range(250):  # more than one multi-row INSERT statement
+            lt.log(step=i % 120, x=float(i))
+    hist = lt.history(run.number, "x")
+    assert len(hist) == 120 and hist.set_index("step")["value"][5] == 245.0
