@@ -176,6 +176,25 @@ async def test_non_finite_values_are_strict_json(jp_fetch, filled) -> None:
     assert (detail["metrics"]["acc"]["last"], detail["metrics"]["loss"]["max"]) == (None, "inf")
 
 
+async def test_runs_summaries_follow_the_metric_definitions(jp_fetch, filled) -> None:
+    lt.metric("acc", goal="max", summary="best", store_wide=True)
+    lt.metric("loss", goal="min", summary="mean", store_wide=True)
+    with lt.run("dip") as run:
+        for acc in (0.7, 0.9, 0.6):
+            lt.log(acc=acc, loss=1 - acc)
+    with lt.run("nan-only") as nan_run:
+        lt.log(acc=math.nan)
+    answer = await get_json(jp_fetch, "runs", numbers=f"5,{run.number},{nan_run.number}")
+    long, dip, nan_only = answer["runs"]
+    assert dip["metrics"]["acc"] == 0.6  # `metrics` stays the last values (the filter's)
+    assert dip["summaries"] == {"acc": 0.9, "loss": pytest.approx(0.8 / 3)}
+    long_loss = (await get_json(jp_fetch, "runs", "5"))["metrics"]["loss"]["mean"]
+    assert (long["summaries"], nan_only["summaries"]) == ({"loss": long_loss}, {"acc": None})
+    assert answer["definitions"]["acc"] == {"goal": "max", "target": None, "summary": "best"}
+    sorted_desc = await get_json(jp_fetch, "runs", sort="metrics.acc", order="desc", numbers="1,2")
+    assert [r["summaries"]["acc"] for r in sorted_desc["runs"]] == [0.9, 0.8]
+
+
 @pytest.mark.parametrize("text", ["metrics.acc >", "params.model = 'rf' and and", "bogus.x = 1"])
 async def test_bad_filter_is_400_with_message_and_position(jp_fetch, filled, text: str) -> None:
     code, body = await get_error(jp_fetch, "runs", filter=text)

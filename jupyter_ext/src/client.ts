@@ -62,6 +62,7 @@ export class LabtrackClient {
     });
     for (const run of answer.runs) {
       finiteOrInfinite(run.metrics);
+      finiteOrInfinite(run.summaries);
     }
     return answer;
   }

@@ -58,22 +58,50 @@ export interface IColumnsOptions {
   hypothesisLabel: (id: number) => string;
 }
 
-function metricColumn(name: string, definition?: IMetricDefinition): RunColumn {
+/** What a defined metric's column shows: `best (max)`, `mean`, or null for the last value. */
+export function shownSummary(definition?: IMetricDefinition): string | null {
+  if (!definition || definition.summary === 'last') {
+    return null;
+  }
+  return definition.summary === 'best'
+    ? `best (${definition.goal})`
+    : definition.summary;
+}
+
+/** The value a metric column shows: the run's `summaries` value when it has one, else the last. */
+export function metricValue(
+  run: IRun,
+  name: string,
+  definition?: IMetricDefinition
+): number | null | undefined {
+  const summarised =
+    shownSummary(definition) !== null &&
+    Object.prototype.hasOwnProperty.call(run.summaries, name);
+  return summarised ? run.summaries[name] : run.metrics[name];
+}
+
+export function metricColumn(
+  name: string,
+  definition?: IMetricDefinition
+): RunColumn {
   const arrow = definition ? (definition.goal === 'max' ? ' ↑' : ' ↓') : '';
   const target =
     definition && definition.target !== null
       ? `, target ${definition.target}`
       : '';
+  const summary = shownSummary(definition);
+  const shown =
+    summary === null ? 'last value shown' : `${summary} per its definition`;
   return {
     id: `metrics.${name}`,
     header: `${name}${arrow}`,
     meta: {
       title: definition
-        ? `${name}: goal ${definition.goal}${target}; last value shown`
+        ? `${name}: goal ${definition.goal}${target}; ${shown}`
         : `${name}: last value`,
       numeric: true
     },
-    accessorFn: run => orUndefined(run.metrics[name]),
+    accessorFn: run => orUndefined(metricValue(run, name, definition)),
     cell: info => formatNumber(info.getValue() as number | undefined),
     sortingFn,
     sortUndefined: 'last',

@@ -59,6 +59,7 @@ function sameRun(a: IRun, b: IRun): boolean {
     a.name === b.name &&
     a.hypothesis_id === b.hypothesis_id &&
     JSON.stringify(a.metrics) === JSON.stringify(b.metrics) &&
+    JSON.stringify(a.summaries) === JSON.stringify(b.summaries) &&
     JSON.stringify(a.params) === JSON.stringify(b.params) &&
     JSON.stringify(a.tags) === JSON.stringify(b.tags)
   );

@@ -60,6 +60,11 @@ export interface IRun {
   /** The last value of each metric; null when only NaN was logged. */
   metrics: { [name: string]: number | null };
   tags: { [name: string]: JSONValue };
+  /**
+   * For each metric the run has whose definition's summary is `best` or `mean`: that summary of its
+   * history (null when NaN). The table shows it instead of the last value.
+   */
+  summaries: { [name: string]: number | null };
 }
 
 /** What "better" means for a metric (`lt.metric`). */
@@ -100,7 +105,7 @@ export interface IArtifact {
 }
 
 /** `GET runs/<ref>`: one run with everything recorded about it. */
-export interface IRunDetail extends Omit<IRun, 'metrics'> {
+export interface IRunDetail extends Omit<IRun, 'metrics' | 'summaries'> {
   code: string | null;
   execution_count: number | null;
   /** Relative to the Jupyter root when the notebook is inside it, else null. */

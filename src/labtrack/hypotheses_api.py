@@ -150,6 +150,17 @@ def _summary_value(row: tuple, summary: str, goal: str) -> float | None:
     return math.nan if value is None and logged else value
 
 
+def summary_values(store: Store, numbers: list[int], definition: MetricDefinition) -> dict[int, float | None]:
+    """Each run's summary of `definition.name` per the definition (last, best or mean): NaN where only
+    NaN was logged, None where the run lacks the metric.
+
+    >>> summary_values(store, [3, 4], definitions(store, "Default")["acc"])
+    {3: 0.91, 4: None}
+    """
+    return {row[0]: _summary_value(row, definition.summary, definition.goal)
+            for row in evidence_rows(store, numbers, definition.name)}
+
+
 def _evidence(store: Store, runs: list[int], record: HypothesisRecord, d: MetricDefinition | None) -> list[Evidence]:
     goal = d.goal if d else ("max" if record.expect == "increase" else "min")
     summary = d.summary if d else "last"
@@ -287,10 +298,9 @@ def add_target_columns(store: Store, frame: pd.DataFrame) -> pd.DataFrame:
                 frame[column] = None
             inside = frame["experiment"] == experiment
             met: dict[int, bool] = {}
-            for row in evidence_rows(store, [int(n) for n in frame.loc[inside, "number"]], name):
-                value = _summary_value(row, d.summary, d.goal)
+            for number, value in summary_values(store, [int(n) for n in frame.loc[inside, "number"]], d).items():
                 if value is not None and value == value:
-                    met[row[0]] = bool(value >= d.target if d.goal == "max" else value <= d.target)
+                    met[number] = bool(value >= d.target if d.goal == "max" else value <= d.target)
             frame.loc[inside, column] = [met.get(int(n)) for n in frame.loc[inside, "number"]]
     return frame
 

@@ -136,6 +136,8 @@ class TrackMagics(Magics):
     def _show_runs(self, filter_text: str | None, args: Any) -> None:
         from IPython.display import display
 
+        from .hypotheses_api import summary_values
+        from .store.hypotheses import definitions
         from .widgets.tables import RunsTable
 
         experiment = None if args.all else (args.experiment or self.tracker.experiment())
@@ -143,7 +145,13 @@ class TrackMagics(Magics):
             frame = api.runs(filter_text, experiment=experiment)
         except FilterError as exc:
             raise UsageError(str(exc)) from None
-        display(RunsTable(frame, limit=args.limit or RUNS_LIMIT, experiment=experiment))
+        limit = args.limit or RUNS_LIMIT
+        store = api.current_store()
+        defined = definitions(store, experiment)  # --all: the store-wide ones
+        numbers = [int(n) for n in frame["number"].tail(limit)] if not frame.empty else []
+        summaries = {name: summary_values(store, numbers, d) for name, d in defined.items()
+                     if d.summary != "last" and f"metrics.{name}" in frame.columns}
+        display(RunsTable(frame, limit=limit, experiment=experiment, definitions=defined, summaries=summaries))
 
     def _show_run(self, ref: str) -> None:
         from IPython.display import display

@@ -21,6 +21,7 @@ export function makeRun(number: number, overrides: Partial<IRun> = {}): IRun {
     params: { lr: 0.1 * number },
     metrics: { acc: 0.5 + number / 100 },
     tags: {},
+    summaries: {},
     ...overrides
   };
 }

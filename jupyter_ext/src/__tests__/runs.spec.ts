@@ -24,6 +24,17 @@ describe('run collections', () => {
     expect(map.get(2)?.status).toBe('finished');
   });
 
+  it('counts a changed summary as a change', () => {
+    const map = new Map([[1, makeRun(1, { summaries: { acc: 0.6 } })]]);
+    expect(mergeRuns(map, [makeRun(1, { summaries: { acc: 0.6 } })])).toEqual(
+      []
+    );
+    expect(mergeRuns(map, [makeRun(1, { summaries: { acc: 0.7 } })])).toEqual([
+      1
+    ]);
+    expect(map.get(1)?.summaries).toEqual({ acc: 0.7 });
+  });
+
   it('finds the highest number and the running runs', () => {
     const runs = [
       makeRun(3, { status: 'running' }),

@@ -73,10 +73,10 @@ def jsonable_rows(rows: list[Row]) -> list[Row]:
                 or (type(value) is float and math.isfinite(value))
             ):
                 params[key] = json_safe(value)
-        metrics = row["metrics"]
-        for key, value in metrics.items():
-            if value is not None and not math.isfinite(value):
-                metrics[key] = json_number(value)
+        for numbers in (row["metrics"], row.get("summaries", {})):
+            for key, value in numbers.items():
+                if value is not None and not math.isfinite(value):
+                    numbers[key] = json_number(value)
     return rows
 
 

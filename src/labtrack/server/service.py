@@ -196,8 +196,10 @@ class StoreService:
             listed = store.runs_table(
                 query.filter, query.experiment, after=query.after, numbers=numbers
             )
+            experiments = [row["experiment"] for row in listed.rows]
+            definitions = self._definitions(query.experiment, experiments)
+            self._add_summaries(listed.rows, definitions)
         rows = records.jsonable_rows(listed.rows)
-        definitions = self._definitions(query.experiment, [row["experiment"] for row in rows])
         table = RunsTable(change, rows, listed.params, listed.metrics, definitions)
         if whole:  # one table per (filter, experiment): the marker only grows, older ones are dead
             with self._cache_lock:
@@ -221,6 +223,20 @@ class StoreService:
                     {"goal": d.goal, "target": records.json_number(d.target), "summary": d.summary},
                 )
         return merged
+
+    def _add_summaries(
+        self, rows: list[dict[str, Any]], definitions: dict[str, dict[str, Any]]
+    ) -> None:
+        """Each row's `summaries`: the summary its definition names (best or mean) of each defined metric."""
+        from ..store.listing import add_summaries
+
+        chosen = {
+            metric: (d["summary"], d["goal"])
+            for metric, d in definitions.items()
+            if d["summary"] != "last"
+        }
+        with self.store.snapshot() as conn:
+            add_summaries(conn, rows, chosen)
 
     def run(self, ref: str) -> dict[str, Any]:
         """`GET runs/<ref>`: everything about one run (ref: number, #number, uuid or its prefix, name)."""
@@ -344,7 +360,10 @@ class StoreService:
         """`Run` records of these runs, in this order."""
         if not numbers:
             return []
-        listed = self.store.runs_table(numbers=numbers)
+        with self.store.snapshot():
+            listed = self.store.runs_table(numbers=numbers)
+            experiments = [row["experiment"] for row in listed.rows]
+            self._add_summaries(listed.rows, self._definitions(None, experiments))
         by_number = {row["number"]: row for row in records.jsonable_rows(listed.rows)}
         return [by_number[n] for n in numbers if n in by_number]
 

@@ -12,7 +12,9 @@ so a filtered table of 10,000 runs costs a fraction of the DataFrame.
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,8 +31,9 @@ _IN_IDS = " WHERE {column} IN (SELECT value FROM json_each(?))"
 
 @dataclass(frozen=True)
 class RunsTable:
-    """`rows`: a dict per run (attributes, then `params`, `metrics` — last values, None for NaN — and
-    `tags` dicts holding only what the run has); `params` and `metrics`: the names seen."""
+    """`rows`: a dict per run (attributes, then `params`, `metrics` — last values, None for NaN —,
+    `tags` and `summaries` dicts holding only what the run has; `summaries` stays empty until
+    `add_summaries` fills it); `params` and `metrics`: the names seen."""
 
     rows: list[dict[str, Any]]
     params: list[str]
@@ -60,7 +63,7 @@ def runs_table(
             [*args, json.dumps(numbers)],
         )
     rows = [
-        {**dict(zip(RUN_COLUMNS, values)), "params": {}, "metrics": {}, "tags": {}}
+        {**dict(zip(RUN_COLUMNS, values)), "params": {}, "metrics": {}, "tags": {}, "summaries": {}}
         for values in conn.execute(_RUNS.format(where=where), args)
     ]
     by_id = {row["number"]: row for row in rows}
@@ -91,3 +94,33 @@ def runs_table(
         if row is not None:
             row["tags"][key] = value
     return RunsTable(rows, sorted(params), sorted(metrics))
+
+
+def summary_of(summary: str, goal: str, lo: float | None, hi: float | None, total: float | None,
+               count: int) -> float | None:
+    """`best` (max for goal max, else min) or `mean` of a history from its min, max, sum and count
+    (NaN points left out); None when there is none (only NaN) or it is NaN."""
+    if summary == "best":
+        value = hi if goal == "max" else lo
+    else:
+        value = total / count if count and total is not None else None
+    return None if value is None or math.isnan(value) else value
+
+
+def add_summaries(conn: sqlite3.Connection, rows: list[dict[str, Any]],
+                  chosen: Mapping[str, tuple[str, str]]) -> None:
+    """Fill each row's `summaries` with the summary of each metric in `chosen` (name -> (summary,
+    goal); summary `best` or `mean`) the run has; None where it is NaN. Read in the rows' snapshot."""
+    if not rows or not chosen:
+        return
+    by_id = {row["number"]: row for row in rows}
+    for run_id, key, lo, hi, total, count in conn.execute(
+        "SELECT s.run_id, k.name, s.min, s.max, s.sum, s.count FROM metric_summaries s"
+        " JOIN metric_keys k ON k.id = s.key_id WHERE k.name IN (SELECT value FROM json_each(?))"
+        " AND s.run_id IN (SELECT value FROM json_each(?))",
+        [json.dumps(list(chosen)), json.dumps(list(by_id))],
+    ):
+        row = by_id.get(run_id)
+        if row is not None:
+            summary, goal = chosen[key]
+            row["summaries"][key] = summary_of(summary, goal, lo, hi, total, count)

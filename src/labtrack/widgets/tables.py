@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import html
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ from .live import STATUS_COLOR
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ..store.hypotheses import MetricDefinition
     from ..store.reads import RunRecord
 
 def fmt_value(value: Any) -> str:
@@ -33,16 +35,33 @@ def fmt_time(epoch: float | None) -> str:
 
 class RunsTable:
     """The runs of `lt.runs()` as a table: number, name, status, metrics, params, start, duration.
+    A metric shows its last value, or the run's value in `summaries` (metric -> {number: value}) when
+    given; `definitions` mark the headers (`acc ↑`, `acc ↑ best` for a summary shown).
 
     >>> RunsTable(lt.runs(), limit=20)
     """
 
-    def __init__(self, frame: pd.DataFrame, limit: int = 50, experiment: str | None = None):
+    def __init__(self, frame: pd.DataFrame, limit: int = 50, experiment: str | None = None, *,
+                 definitions: Mapping[str, MetricDefinition] | None = None,
+                 summaries: Mapping[str, Mapping[int, float | None]] | None = None):
         self.total = len(frame)
         self.frame = frame.tail(limit) if limit else frame
         self.experiment = experiment
         self.params = [c for c in frame.columns if c.startswith("params.")]
         self.metrics = [c for c in frame.columns if c.startswith("metrics.")]
+        self.definitions = definitions or {}
+        self.summaries = summaries or {}
+
+    def _metric(self, record: dict[str, Any], column: str) -> Any:
+        shown = self.summaries.get(column.removeprefix("metrics."))
+        return record[column] if shown is None else shown.get(int(record["number"]))
+
+    def _metric_header(self, column: str) -> str:
+        name = column.removeprefix("metrics.")
+        d = self.definitions.get(name)
+        if d is None:
+            return name
+        return f"{name} {'↑' if d.goal == 'max' else '↓'}" + (f" {d.summary}" if name in self.summaries else "")
 
     def _rows(self) -> list[list[str]]:
         rows = []
@@ -50,7 +69,8 @@ class RunsTable:
             start = record["start_time"]
             rows.append([
                 str(record["number"]), record["name"] or "", record["status"],
-                *(fmt_value(record[c]) for c in self.metrics + self.params),
+                *(fmt_value(self._metric(record, c)) for c in self.metrics),
+                *(fmt_value(record[c]) for c in self.params),
                 "" if start is None or str(start) == "NaT" else fmt_time(start.timestamp())[5:16],
                 fmt_duration(record["duration"]),
             ])
@@ -58,7 +78,7 @@ class RunsTable:
 
     def _headers(self) -> list[str]:
         return ["#", "name", "status",
-                *(c.removeprefix("metrics.") for c in self.metrics),
+                *(self._metric_header(c) for c in self.metrics),
                 *(c.removeprefix("params.") for c in self.params), "start", "duration"]
 
     def _caption(self) -> str:
@@ -97,7 +117,7 @@ class RunsTable:
                 cells.append(f"<td style='{_CELL}{extra}'>{html.escape(value)}</td>")
             body.append(f"<tr>{''.join(cells)}</tr>")
         caption = f"<div style='margin-top:4px'>{html.escape(self._caption())}" \
-                  " · metrics (last value) in purple, params in blue</div>"
+                  " · metrics (last value, or the summary the header names) in purple, params in blue</div>"
         return (f"<div class='labtrack-runs' style='overflow-x:auto'><table style='{_TABLE_STYLE}'>"
                 f"<tr>{head}</tr>{''.join(body)}</table>{caption}</div>")
 
