@@ -8,6 +8,7 @@ The magics only parse; `extension.Tracker` does the work and `widgets` draw the 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from IPython.core.error import UsageError
@@ -56,6 +57,8 @@ class TrackMagics(Magics):
     @magic_arguments(name="%track")
     @argument("name", nargs="?", help="the run's name (quote it if it has spaces)")
     @_run_options
+    @argument("--repeat", type=int, metavar="N",
+              help="run the cell N times, one run each, with `seed` set to 0..N-1 (grouped as repeats)")
     @argument("-h", "--help", action="store_true", help="show this help")
     @output_can_be_silenced
     @cell_magic("track")
@@ -75,7 +78,26 @@ class TrackMagics(Magics):
         if args.help:
             print(self.track_cell.parser.format_help())
             return None
-        return self.tracker.track_cell(run_options(args), line, cell)
+        options = run_options(args)
+        if args.repeat is None:
+            return self.tracker.track_cell(options, line, cell)
+        return self._repeat(options, args.repeat, line, cell)
+
+    def _repeat(self, options: RunOptions, times: int, line: str, cell: str) -> Any:
+        """`%%track --repeat N`: the cell once per seed 0..N-1, each its own run with a `seed`
+        param and a shared `repeat_group` tag (lt.repeats() shows their mean and spread)."""
+        __tracebackhide__ = True
+        if times < 1:
+            raise UsageError(f"--repeat takes a number of runs (1 or more), not {times}")
+        import uuid
+
+        group = uuid.uuid4().hex[:12]
+        value = None
+        for seed in range(times):
+            self.shell.user_ns["seed"] = seed
+            repeat = replace(options, params=[*options.params, "seed"], tags={**options.tags, "repeat_group": group})
+            value = self.tracker.track_cell(repeat, line, cell)
+        return value
 
     @magic_arguments(name="track")
     @argument("command", nargs="?", default="status", help=" | ".join(COMMANDS) + " (default: status)")
