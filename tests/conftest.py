@@ -21,6 +21,20 @@ def store_dir(tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def ip(store_dir, monkeypatch):
+    """An IPython shell with `%load_ext labtrack` done (and undone after the test)."""
+    from IPython.testing import globalipapp
+
+    for name in ("LABTRACK_NOTEBOOK", "JPY_SESSION_NAME"):
+        monkeypatch.delenv(name, raising=False)
+    shell = globalipapp.start_ipython() or globalipapp.get_ipython()
+    lt.load_ipython_extension(shell)
+    yield shell
+    lt.unload_ipython_extension(shell)
+    shell.user_ns.pop("__vsc_ipynb_file__", None)
+
+
+@pytest.fixture
 def store(store_dir):
     """The API's current store, opened in `store_dir`."""
     return api.current_store()

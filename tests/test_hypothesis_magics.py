@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-import IPython
 import pytest
 from IPython.core.error import UsageError
-from IPython.testing.globalipapp import start_ipython
 
 import labtrack as lt
-from labtrack.hypothesis_magics import HypothesisMagics, VerdictCard
-
-
-@pytest.fixture
-def ip(store):
-    start_ipython()
-    shell = IPython.get_ipython()
-    shell.register_magics(HypothesisMagics(shell))
-    return shell
+from labtrack.hypothesis_magics import VerdictCard
 
 
 def make_runs(values):

@@ -10,25 +10,12 @@ import warnings
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
-from IPython.testing import globalipapp
 
 import labtrack as lt
 from labtrack import api, figures, magics
 from labtrack.capture import TrackingWarning, git_state, literal_params, notebook_from_servers
 from labtrack.extension import Tracker
 from labtrack.widgets.live import LiveView, LiveViews, RunSummary, sparkline
-
-
-@pytest.fixture
-def ip(store_dir, monkeypatch):
-    """A shell with the extension loaded (and unloaded after the test)."""
-    for name in ("LABTRACK_NOTEBOOK", "JPY_SESSION_NAME"):
-        monkeypatch.delenv(name, raising=False)
-    shell = globalipapp.start_ipython() or globalipapp.get_ipython()
-    magics.load_ipython_extension(shell)
-    yield shell
-    magics.unload_ipython_extension(shell)
-    shell.user_ns.pop("__vsc_ipynb_file__", None)
 
 
 def run(ip, source: str):
@@ -115,8 +102,6 @@ def test_keyboard_interrupt_records_an_interrupted_run(ip):
 
 
 def test_hypothesis_option_links_the_run(ip):
-    if not hasattr(lt, "hypothesis"):
-        pytest.skip("hypotheses not available")
     hypothesis = lt.hypothesis("Smaller C helps", metric="acc")
     run(ip, f"%%track --hypothesis H{hypothesis.id}\nC = 0.1")
     assert last_run().hypothesis_id == hypothesis.id

@@ -31,23 +31,13 @@ from make_frozen_store import (
     RUN_FIELDS,
     RUNS,
 )
+from session_reset import same
 
 FROZEN = sorted(DATA.glob("store-m*.db"))
 # Columns that opening a store may rightly change: a run left running becomes crashed.
 MAY_CHANGE = {"runs": {"status", "end_time"}, "changes": {"version"}}
 
 
-def same(a, b) -> bool:
-    """Equal with types kept: NaN equals NaN, -0.0 differs from 0.0, containers compared deeply."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, float):
-        return (math.isnan(a) and math.isnan(b)) or (a == b and math.copysign(1, a) == math.copysign(1, b))
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    return a == b
 
 
 def test_there_is_a_frozen_store_for_the_first_schema():

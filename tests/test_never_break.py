@@ -12,23 +12,13 @@ import warnings
 from pathlib import Path
 
 import pytest
-from IPython.testing import globalipapp
 
 import labtrack as lt
-from labtrack import api, magics
+from labtrack import api
 from labtrack.capture import TrackingWarning
 from labtrack.store import connection
 from labtrack.store.store import Store
 from session_reset import reset_session
-
-
-@pytest.fixture
-def ip(store_dir, monkeypatch):
-    monkeypatch.delenv("LABTRACK_NOTEBOOK", raising=False)
-    shell = globalipapp.start_ipython() or globalipapp.get_ipython()
-    magics.load_ipython_extension(shell)
-    yield shell
-    magics.unload_ipython_extension(shell)
 
 
 @pytest.fixture(params=["read-only store file", "full disk"])

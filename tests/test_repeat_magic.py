@@ -3,19 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from IPython.testing import globalipapp
 
 import labtrack as lt
-from labtrack import magics
-
-
-@pytest.fixture
-def ip(store_dir, monkeypatch):
-    monkeypatch.delenv("LABTRACK_NOTEBOOK", raising=False)
-    shell = globalipapp.start_ipython() or globalipapp.get_ipython()
-    magics.load_ipython_extension(shell)
-    yield shell
-    magics.unload_ipython_extension(shell)
 
 
 def test_repeat_runs_the_cell_once_per_seed(ip):

@@ -5,22 +5,10 @@ from __future__ import annotations
 import math
 
 import pytest
-from IPython.testing import globalipapp
 
 import labtrack as lt
-from labtrack import magics
 from labtrack.hypotheses_api import summary_values
 from labtrack.store.hypotheses import MetricDefinition
-
-
-@pytest.fixture
-def ip(store_dir, monkeypatch):
-    for name in ("LABTRACK_NOTEBOOK", "JPY_SESSION_NAME"):
-        monkeypatch.delenv(name, raising=False)
-    shell = globalipapp.start_ipython() or globalipapp.get_ipython()
-    magics.load_ipython_extension(shell)
-    yield shell
-    magics.unload_ipython_extension(shell)
 
 
 def log_runs() -> list[int]:

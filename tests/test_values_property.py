@@ -3,14 +3,13 @@ float, names come back as given."""
 
 from __future__ import annotations
 
-import math
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import labtrack as lt
 from labtrack.values import MAX_NAME_LENGTH
+from session_reset import same
 
 SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -33,17 +32,6 @@ param_values = (
 names = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), min_size=1, max_size=MAX_NAME_LENGTH)
 
 
-def same(a, b) -> bool:
-    """Equal with types kept: NaN equals NaN, -0.0 differs from 0.0, containers compared deeply."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, float):
-        return (math.isnan(a) and math.isnan(b)) or (a == b and math.copysign(1, a) == math.copysign(1, b))
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    return a == b
 
 
 @SETTINGS

@@ -20,6 +20,7 @@ from .store.hypotheses import (
     link_run,
     linked_runs,
     list_hypotheses,
+    pick_summary,
     put_definition,
     runs_before,
 )
@@ -143,10 +144,7 @@ def link_new_run(hypothesis_id: int, run_number: int) -> None:
 
 def _summary_value(row: tuple, summary: str, goal: str) -> float | None:
     _, _, last, lo, hi, mean, logged = row
-    if summary == "best":
-        value = hi if goal == "max" else lo
-    else:
-        value = mean if summary == "mean" else last
+    value = pick_summary(summary, goal, last, lo, hi, mean)
     return math.nan if value is None and logged else value
 
 

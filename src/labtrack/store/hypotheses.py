@@ -42,6 +42,14 @@ class HypothesisRecord:
     verdict: dict[str, Any] | None  # frozen when closed
 
 
+def pick_summary(summary: str, goal: str, last: float | None, lo: float | None, hi: float | None,
+                 mean: float | None) -> float | None:
+    """The value a definition's summary names: `last`, `best` (max for goal max, else min) or `mean`."""
+    if summary == "best":
+        return hi if goal == "max" else lo
+    return mean if summary == "mean" else last
+
+
 class HypothesisNotFound(LabtrackError, LookupError):
     """No hypothesis with that id."""
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..values import decode_param
+from .hypotheses import pick_summary
 from .reads import RUN_COLUMNS
 
 _RUNS = (
@@ -100,10 +101,8 @@ def summary_of(summary: str, goal: str, lo: float | None, hi: float | None, tota
                count: int) -> float | None:
     """`best` (max for goal max, else min) or `mean` of a history from its min, max, sum and count
     (NaN points left out); None when there is none (only NaN) or it is NaN."""
-    if summary == "best":
-        value = hi if goal == "max" else lo
-    else:
-        value = total / count if count and total is not None else None
+    mean = total / count if count and total is not None else None
+    value = pick_summary(summary, goal, None, lo, hi, mean)
     return None if value is None or math.isnan(value) else value
 
 
