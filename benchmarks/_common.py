@@ -26,7 +26,7 @@ def timed(fn: Callable[[], object], repeat: int = 1) -> float:
 def fresh_labtrack(name: str = "store"):
     """A new, empty labtrack store made the API's current one; returns (module, store)."""
     import labtrack as lt
-    from labtrack import api
+    from labtrack.fluent import runs as api
 
     folder = Path(tempfile.mkdtemp(prefix=f"labtrack-bench-{name}-"))
     if api._session.store is not None:

@@ -11,7 +11,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from labtrack.comparison import Comparison
+from labtrack.comparisons.comparison import Comparison
 
 RUNS, STEPS, METRICS = 20, 10_000, 5
 

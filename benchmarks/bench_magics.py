@@ -62,7 +62,7 @@ def in_process_added_time(folder: Path) -> tuple[float, float]:
     os.environ["LABTRACK_DIR"] = str(folder / "labtrack-inprocess")
     from IPython.testing import globalipapp
 
-    from labtrack import magics
+    from labtrack.notebook import magics
 
     shell = globalipapp.start_ipython() or globalipapp.get_ipython()
     magics.load_ipython_extension(shell)
@@ -114,7 +114,7 @@ def in_kernel(folder: Path) -> dict[str, float]:
     env.pop("LABTRACK_NOTEBOOK", None)
     manager, client = start_new_kernel(kernel_name="python3", env=env, cwd=str(folder))
     try:
-        client.execute_interactive("%load_ext labtrack.magics", timeout=120, output_hook=lambda m: None)
+        client.execute_interactive("%load_ext labtrack", timeout=120, output_hook=lambda m: None)
         printed: list[str] = []
 
         def hook(msg: dict) -> None:

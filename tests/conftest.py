@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import labtrack as lt
-from labtrack import api
+from labtrack.fluent import runs as api
 from session_reset import reset_session
 
 

@@ -174,7 +174,7 @@ def build(folder: Path) -> None:
     store.update_run(parent.number, hypothesis_id=1)
 
     # A run whose process vanished without a trace: left `running`, never ended.
-    from labtrack.run import Run
+    from labtrack.tracking.run import Run
 
     experiment, _, params, points, _ = RUNS["left running"]
     number, uuid = store.create_run(experiment, name="left running")

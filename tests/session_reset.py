@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import math
 
-from labtrack import api
+from labtrack.fluent import runs as api
 
 
 def reset_session() -> None:

@@ -15,7 +15,7 @@ from pylatexenc.latexwalker import LatexEnvironmentNode, LatexWalker
 
 import labtrack as lt
 from labtrack.cli import cli
-from labtrack.export_json import schema
+from labtrack.comparisons.json_export import schema
 
 LABELS = ["#1 try-1", "#2 try-2", "#3 try-3"]
 

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from labtrack.comparison import Comparison, display_value, same_value
-from labtrack.verdicts import summarize_metric
+from labtrack.comparisons.comparison import Comparison, display_value, same_value
+from labtrack.evidence.verdicts import summarize_metric
 
 matplotlib.use("Agg")
 NAN = math.nan

@@ -7,7 +7,7 @@ import html
 import pytest
 
 import labtrack as lt
-from labtrack.widgets.compare import EXPORTS, CompareWidget, compare_magic_view, export_name
+from labtrack.notebook.widgets.compare import EXPORTS, CompareWidget, compare_magic_view, export_name
 
 PNG = b"\x89PNG"
 

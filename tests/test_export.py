@@ -15,9 +15,9 @@ import jsonschema
 import pandas as pd
 import pytest
 
-from labtrack.comparison import Comparison
-from labtrack.export_json import schema
-from labtrack.export_latex import latex_escape
+from labtrack.comparisons.comparison import Comparison
+from labtrack.comparisons.json_export import schema
+from labtrack.comparisons.latex import latex_escape
 
 NASTY = "<script>alert('x')</script> & 50% $x_1$ #{a}~^\\ | end"
 HYPOTHESES = [
@@ -331,7 +331,7 @@ def test_charts_of_an_unknown_metric_are_refused(cmp):
 
 
 def test_hypotheses_given_as_records_with_verdict_objects():
-    from labtrack.verdicts import Evidence, compute_verdict
+    from labtrack.evidence.verdicts import Evidence, compute_verdict
 
     verdict = compute_verdict([Evidence(1, "finished", 0.9)], [], expect="increase")
     hypothesis = {**HYPOTHESES[0], "verdict": verdict}

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 import labtrack as lt
 from labtrack.cli import cli
-from labtrack.hypotheses_api import HypothesisClosed, activate
+from labtrack.fluent.evidence import HypothesisClosed, activate
 
 
 def tries(values, **params):
@@ -115,7 +115,7 @@ def test_verdict_uses_the_metric_definition_summary(store, summary, expected_eff
 def test_experiment_definition_overrides_the_store_wide_one(store):
     lt.metric("loss", goal="min", store_wide=True)
     lt.metric("loss", goal="max", summary="best", experiment="odd")
-    from labtrack.hypotheses_api import metric_definitions
+    from labtrack.fluent.evidence import metric_definitions
 
     assert metric_definitions().get("loss").goal == "min"
     assert metric_definitions("odd")["loss"].goal == "max"

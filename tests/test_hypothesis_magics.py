@@ -6,7 +6,7 @@ import pytest
 from IPython.core.error import UsageError
 
 import labtrack as lt
-from labtrack.hypothesis_magics import VerdictCard
+from labtrack.notebook.hypothesis_magics import VerdictCard
 
 
 def make_runs(values):
@@ -57,7 +57,7 @@ def test_usage_errors_say_how_to_fix(ip, line, message):
 def test_metric_defines_what_better_means(ip, capsys):
     ip.run_line_magic("metric", "acc --goal max --target 0.9 --summary best")
     assert "acc: max is better (summary: best, target 0.9) in experiment 'Default'" in capsys.readouterr().out
-    from labtrack.hypotheses_api import metric_definitions
+    from labtrack.fluent.evidence import metric_definitions
 
     assert metric_definitions()["acc"].summary == "best"
     with pytest.raises(UsageError, match="usage: %metric NAME --goal max"):

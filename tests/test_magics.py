@@ -12,10 +12,12 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 import labtrack as lt
-from labtrack import api, figures, magics
-from labtrack.capture import TrackingWarning, git_state, literal_params, notebook_from_servers
-from labtrack.extension import Tracker
-from labtrack.widgets.live import LiveView, LiveViews, RunSummary, sparkline
+from labtrack.fluent import runs as api
+from labtrack.notebook import figures
+from labtrack.notebook import magics
+from labtrack.notebook.capture import TrackingWarning, git_state, literal_params, notebook_from_servers
+from labtrack.notebook.tracker import Tracker
+from labtrack.notebook.widgets.live import LiveView, LiveViews, RunSummary, sparkline
 
 
 def run(ip, source: str):
@@ -152,7 +154,7 @@ def test_runs_lists_the_runs_with_params_and_metrics(ip, capsys):
 
 
 def test_runs_html_table_escapes_names(ip):
-    from labtrack.widgets.tables import RunsTable
+    from labtrack.notebook.widgets.tables import RunsTable
 
     run(ip, "%%track <b>bold</b>\nx = 1")
     html = RunsTable(lt.runs())._repr_html_()

@@ -14,7 +14,7 @@ import sqlite3
 import pytest
 
 import labtrack as lt
-from labtrack import api
+from labtrack.fluent import runs as api
 from labtrack.store.maintenance import health_report
 from labtrack.store.schema import MIGRATION_NAMES
 from make_frozen_store import (

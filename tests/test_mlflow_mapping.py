@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from labtrack.mlflow_mapping import (
+from labtrack.mlflow_bridge.mapping import (
     MAX_BATCH_BYTES,
     STATUS,
     artifact_path,

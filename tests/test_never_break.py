@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 import labtrack as lt
-from labtrack import api
-from labtrack.capture import TrackingWarning
+from labtrack.fluent import runs as api
+from labtrack.notebook.capture import TrackingWarning
 from labtrack.store import connection
 from labtrack.store.store import Store
 from session_reset import reset_session
@@ -129,7 +129,7 @@ def test_interrupting_a_real_kernel_records_an_interrupted_run(store_dir):
                                            output_hook=lambda m: prefix.append(m["content"].get("text", "")))
         assert reply["content"]["status"] == "ok"
         assert Path("".join(prefix).strip()) == Path(sys.prefix)  # the kernel runs this venv's Python
-        reply = client.execute_interactive("%load_ext labtrack.magics", timeout=60)
+        reply = client.execute_interactive("%load_ext labtrack", timeout=60)
         assert reply["content"]["status"] == "ok", reply["content"]
         msg_id = client.execute("%%track sleeper\nimport time\nfor i in range(1200):\n    time.sleep(0.05)")
         wait_for_status(store_dir / "labtrack.db", "running")

@@ -175,7 +175,7 @@ def test_notebook_path_found_through_the_server_sessions_api(tmp_path):
         client.start_channels()
         try:
             client.wait_for_ready(timeout=60)
-            for code in ("import os; os.environ.pop('JPY_SESSION_NAME', None)", "%load_ext labtrack.magics",
+            for code in ("import os; os.environ.pop('JPY_SESSION_NAME', None)", "%load_ext labtrack",
                          "%%track probe\nx = 1"):
                 reply = client.execute_interactive(code, timeout=60, output_hook=lambda msg: None)
                 assert reply["content"]["status"] == "ok", reply["content"]

@@ -7,7 +7,8 @@ import math
 import pytest
 
 import labtrack as lt
-from labtrack.hypotheses_api import summary_values
+from labtrack.fluent import runs as api
+from labtrack.fluent.evidence import summary_values
 from labtrack.store.hypotheses import MetricDefinition
 
 
@@ -23,7 +24,7 @@ def log_runs() -> list[int]:
 
 def test_summary_values_follow_the_definition(store_dir) -> None:
     first, second, nan_only = log_runs()
-    store = lt.api.current_store()
+    store = api.current_store()
     best = summary_values(store, [first, second, nan_only, 99], MetricDefinition("acc", "max", None, "best", None))
     assert {k: v for k, v in best.items() if k != nan_only} == {first: 0.95, second: 0.55}
     assert math.isnan(best[nan_only]) and 99 not in best

@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 import labtrack as lt
-from labtrack.export_json import schema
+from labtrack.comparisons.json_export import schema
 from labtrack.server.routes import API_PREFIX
 from server_fixtures import *  # noqa: F403 - the fixtures
 from server_fixtures import XSS, api_path, get_error, get_json, tiny_png

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import labtrack as lt
-from labtrack.values import MAX_NAME_LENGTH
+from labtrack.tracking.values import MAX_NAME_LENGTH
 from session_reset import same
 
 SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from labtrack.verdicts import (
+from labtrack.evidence.verdicts import (
     BADGE_COLOURS,
     Evidence,
     RepeatSummary,

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from .api import (
+from .fluent.runs import (
     active_run,
     compare,
     end_run,
@@ -32,8 +32,8 @@ from .errors import (
     StoreError,
     StoreTooNew,
 )
-from .hypotheses_api import close as close_hypothesis
-from .hypotheses_api import hypotheses, hypothesis, metric, repeat, repeats, verdict
+from .fluent.evidence import close as close_hypothesis
+from .fluent.evidence import hypotheses, hypothesis, metric, repeat, repeats, verdict
 
 try:
     from ._version import __version__  # written by the build from jupyter_ext/package.json
@@ -43,7 +43,8 @@ except ImportError:  # a source tree that was never installed
 
 def load_ipython_extension(ip) -> None:  # noqa: ANN001 - IPython's shell
     """`%load_ext labtrack`: %%track, %track, %hypothesis, %metric and the cell hooks."""
-    from . import hypothesis_magics, magics
+    from .notebook import hypothesis_magics
+    from .notebook import magics
 
     magics.load_ipython_extension(ip)
     hypothesis_magics.register(ip)
@@ -51,7 +52,8 @@ def load_ipython_extension(ip) -> None:  # noqa: ANN001 - IPython's shell
 
 def unload_ipython_extension(ip) -> None:  # noqa: ANN001
     """`%unload_ext labtrack`: remove the magics and hooks."""
-    from . import hypothesis_magics, magics
+    from .notebook import hypothesis_magics
+    from .notebook import magics
 
     magics.unload_ipython_extension(ip)
     hypothesis_magics.unregister(ip)
@@ -60,7 +62,7 @@ def unload_ipython_extension(ip) -> None:  # noqa: ANN001
 def __getattr__(name: str):
     """`lt.push_mlflow` loads the MLflow sync code only when first used."""
     if name == "push_mlflow":
-        from .mlflow_sync import push_mlflow
+        from .mlflow_bridge.sync import push_mlflow
 
         return push_mlflow
     raise AttributeError(f"module 'labtrack' has no attribute {name!r}")

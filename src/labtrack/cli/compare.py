@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     import pandas as pd
     from rich.progress import Progress
 
-    from ..comparison import Comparison
-    from ..export import Table
+    from ..comparisons.comparison import Comparison
+    from ..comparisons.export import Table
     from ..store import Store
 
 FORMATS = ("md", "csv", "json", "html", "latex")
@@ -99,7 +99,7 @@ def write(text: str, fmt: str, output: Path | None, n_runs: int) -> None:
 def print_tables(cmp: Comparison) -> None:
     """Runs, params and metric summaries (and hypotheses) as rich tables; rows that differ between
     runs in bold yellow. User text goes in as `Text`, so rich never reads it as markup."""
-    from ..export import comparison_tables
+    from ..comparisons.export import comparison_tables
 
     out = console()
     title = f"Comparison of {len(cmp.labels)} runs" + (
@@ -165,7 +165,7 @@ def compare(
     labtrack compare 3 4 5 --diff
     labtrack compare "params.model = 'rf'" -o rf.html
     """
-    from .. import api
+    from ..fluent import runs as api
 
     fmt = output_format(fmt, output)
     open_store(ctx)
@@ -203,7 +203,7 @@ def export(
     labtrack export --experiment churn -o churn.html
     labtrack export "metrics.acc > 0.9" -o best.csv
     """
-    from .. import api
+    from ..fluent import runs as api
 
     fmt = output_format(fmt, output)
     store = open_store(ctx)
@@ -249,9 +249,9 @@ def load_comparison(
     that `progress` moves on a long export."""
     import pandas as pd
 
-    from .. import api
-    from ..comparison import Comparison
-    from ..hypotheses_api import comparison_context
+    from ..fluent import runs as api
+    from ..comparisons.comparison import Comparison
+    from ..fluent.evidence import comparison_context
 
     numbers = [int(n) for n in frame["number"]]
     metrics = [c.removeprefix("metrics.") for c in frame.columns if c.startswith("metrics.")]

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from ..formatting import fmt_duration, fmt_time, fmt_value  # noqa: F401 - used by the commands
+from ..present.format import fmt_duration, fmt_time, fmt_value  # noqa: F401 - used by the commands
 
 
 def to_jsonable(value: Any) -> Any:

@@ -15,7 +15,7 @@ VERDICT_STYLE = {"supported": "green", "refuted": "red", "inconclusive": "yellow
 @click.pass_context
 def hypotheses(ctx: click.Context, as_json: bool) -> None:
     """List hypotheses with their verdicts and the evidence behind them."""
-    from ..hypotheses_api import hypotheses as table
+    from ..fluent.evidence import hypotheses as table
 
     open_store(ctx)
     frame = table()
@@ -43,8 +43,8 @@ def hypotheses(ctx: click.Context, as_json: bool) -> None:
 
 def show_hypothesis(ctx: click.Context, ref: str, as_json: bool) -> None:
     """The body of `labtrack show H3`."""
-    from .. import hypotheses_api as h
-    from ..verdicts import badge
+    from ..fluent import evidence as h
+    from ..evidence.verdicts import badge
 
     store = open_store(ctx)
     record = h.get_hypothesis(store, h.parse_id(ref))

@@ -37,7 +37,7 @@ def cli(ctx: click.Context, store_path: str | None) -> None:
 
 def open_store(ctx: click.Context, *, create: bool = False):
     """The store named by --store (or found as usual), made the API's current store."""
-    from .. import api
+    from ..fluent import runs as api
     from ..store import Store
 
     store = Store.open(ctx.obj.get("store_path"), create=create)

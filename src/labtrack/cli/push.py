@@ -25,7 +25,7 @@ def push(ctx: click.Context, targets: tuple[str, ...], uri: str, experiment: str
     Pushing again sends only what is missing, so a push that was interrupted completes on the next
     call, and a run pushed before is not duplicated.
     """
-    from ..mlflow_sync import push_mlflow
+    from ..mlflow_bridge.sync import push_mlflow
 
     open_store(ctx)
     selection: str | list[str] | None = None

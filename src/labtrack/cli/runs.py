@@ -21,7 +21,7 @@ STATUS_STYLE = {"finished": "green", "failed": "red", "crashed": "red", "interru
 @click.pass_context
 def runs(ctx: click.Context, filter: str | None, experiment: str | None, as_json: bool, limit: int | None) -> None:
     """List runs, optionally matching FILTER (e.g. "metrics.acc > 0.9 and params.model = 'rf'")."""
-    from .. import api
+    from ..fluent import runs as api
 
     open_store(ctx)
     frame = api.runs(filter, experiment=experiment)
@@ -69,7 +69,7 @@ def show(ctx: click.Context, run: str, as_json: bool) -> None:
     import re
     from dataclasses import asdict
 
-    from .. import api
+    from ..fluent import runs as api
 
     if re.fullmatch(r"[Hh]\d+", run.strip()):
         from .hypotheses import show_hypothesis

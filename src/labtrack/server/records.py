@@ -20,7 +20,7 @@ from urllib.parse import quote
 if TYPE_CHECKING:
     from ..store.hypotheses import HypothesisRecord
     from ..store.reads import RunRecord
-    from ..verdicts import Verdict
+    from ..evidence.verdicts import Verdict
 
 Row = dict[str, Any]
 _PLAIN = (int, str, bool)
@@ -39,14 +39,14 @@ def encode_json(data: Any) -> str:
 
 def json_number(value: Any) -> Any:
     """A number as strict JSON: NaN -> None, infinities -> "inf" / "-inf" (export_json's rule)."""
-    from ..export_json import json_number
+    from ..comparisons.json_export import json_number
 
     return json_number(value)
 
 
 def json_safe(value: Any) -> Any:
     """Any value as strict JSON (export_json's rule; pandas loads only when a request needs it)."""
-    from ..export_json import json_safe
+    from ..comparisons.json_export import json_safe
 
     return json_safe(value)
 

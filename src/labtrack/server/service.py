@@ -26,7 +26,7 @@ from . import records
 from .queries import MAX_POINTS, QueryError, RunsQuery
 
 if TYPE_CHECKING:
-    from ..comparison import Comparison
+    from ..comparisons.comparison import Comparison
     from ..store import Store
 
 CRASH_CHECK_EVERY_S = 5.0  # how often `status` (the panel's poll) looks for runs whose kernel died
@@ -301,7 +301,7 @@ class StoreService:
         self, refs: list[str], *, diff: bool = False, at_step: int | None = None
     ) -> Comparison:
         """The `Comparison` of these runs, computed as `lt.compare` does (differences only with `diff`)."""
-        from ..api import comparison_of
+        from ..fluent.runs import comparison_of
 
         comparison = comparison_of(self.store, self._numbers(refs), at_step=at_step)
         return comparison.diff() if diff else comparison
@@ -333,7 +333,7 @@ class StoreService:
     # -- hypotheses --------------------------------------------------------------------------
     def hypotheses(self) -> list[dict[str, Any]]:
         """`GET hypotheses`: every hypothesis with its verdict and the numbers behind it."""
-        from ..hypotheses_api import verdict_of
+        from ..fluent.evidence import verdict_of
         from ..store.hypotheses import list_hypotheses
 
         return [
@@ -343,7 +343,7 @@ class StoreService:
 
     def hypothesis(self, ref: str) -> dict[str, Any]:
         """`GET hypotheses/<id>`: one hypothesis (3 or H3) with its treatment and baseline runs in full."""
-        from ..hypotheses_api import baseline_runs, parse_id, verdict_of
+        from ..fluent.evidence import baseline_runs, parse_id, verdict_of
         from ..store.hypotheses import get_hypothesis, linked_runs
 
         store = self.store

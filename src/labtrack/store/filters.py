@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, NamedTuple, NoReturn
 
-from labtrack.errors import FilterError
+from ..errors import FilterError
 
 __all__ = ["And", "Comparison", "Field", "Not", "Or", "compile_filter", "parse_filter"]
 

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..values import decode_param
+from ..tracking.values import decode_param
 from .hypotheses import pick_summary
 from .reads import RUN_COLUMNS
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import RunNotFound
-from ..values import decode_param
+from ..tracking.values import decode_param
 
 if TYPE_CHECKING:
     import pandas as pd

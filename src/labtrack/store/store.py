@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import RunNotFound
-from ..values import check_name, encode_param, encode_tag
+from ..tracking.values import check_name, encode_param, encode_tag
 from . import reads
 from .artifacts import ArtifactFiles
 from .connection import connect, schema_version

@@ -10,14 +10,14 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-from . import api
-from .errors import FilterError, LabtrackError, RunNotFound
-from .mlflow_pusher import Pusher, PushError, PushReport, point_count
-from .store import sync
+from ..fluent import runs as api
+from ..errors import FilterError, LabtrackError, RunNotFound
+from .pusher import Pusher, PushError, PushReport, point_count
+from ..store import sync
 
 if TYPE_CHECKING:
-    from .store import Store
-    from .store.reads import RunRecord
+    from ..store import Store
+    from ..store.reads import RunRecord
 
 __all__ = ["MlflowNotInstalled", "PushError", "PushReport", "push_mlflow", "select_runs"]
 

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .store.reads import RunRecord
+from ..store.reads import RunRecord
 
 MAPPING_VERSION = 1  # bump when the mapping changes, so the next push refreshes pushed runs
 TAG_UUID = "labtrack.uuid"

@@ -10,9 +10,9 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
-from . import hypotheses_api as hyp
-from .errors import LabtrackError
-from .verdicts import BADGE_COLOURS, Verdict, badge
+from ..fluent import evidence as hyp
+from ..errors import LabtrackError
+from ..evidence.verdicts import BADGE_COLOURS, Verdict, badge
 
 _COLOURS = {"green": "#1a7f37", "red": "#cf222e", "amber": "#9a6700", "grey": "#6e7781"}
 
@@ -66,7 +66,7 @@ def _baseline(text: str | None) -> Any:
 
 @magics_class
 class HypothesisMagics(Magics):
-    """`%hypothesis` and `%metric` (thin: the work is in labtrack.hypotheses_api)."""
+    """`%hypothesis` and `%metric` (thin: the work is in the evidence layer)."""
 
     @magic_arguments(name="%hypothesis")
     @argument("words", nargs="*", help='"STATEMENT" to state one; or: list | close [ID] | show ID | use ID')

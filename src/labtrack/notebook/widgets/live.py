@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..run import Run
+    from ...tracking.run import Run
 
 REFRESH_EVERY_S = 0.25  # at most four refreshes a second: cheap next to a tight logging loop
 TEXT_REFRESH_EVERY_S = 1.0  # without widgets, each refresh re-sends the whole output

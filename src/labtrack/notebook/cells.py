@@ -8,12 +8,12 @@ import sqlite3
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from . import api
+from ..fluent import runs as api
 from .capture import TrackingWarning
-from .errors import StoreError
+from ..errors import StoreError
 
 if TYPE_CHECKING:
-    from .run import Run
+    from ..tracking.run import Run
 
 
 def failure_message(step: str, exc: BaseException) -> str:
@@ -36,7 +36,7 @@ def failure_message(step: str, exc: BaseException) -> str:
 def store_path() -> str:
     """Where the store is, for messages (never raises)."""
     try:
-        from .store.location import resolve_store
+        from ..store.location import resolve_store
 
         return str(resolve_store().db_path)
     except Exception:

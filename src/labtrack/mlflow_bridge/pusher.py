@@ -24,8 +24,8 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-from .errors import LabtrackError
-from .mlflow_mapping import (
+from ..errors import LabtrackError
+from .mapping import (
     TAG_COMPLETE,
     TAG_UUID,
     RunPlan,
@@ -34,12 +34,12 @@ from .mlflow_mapping import (
     plan_run,
     point_identity,
 )
-from .store import sync
+from ..store import sync
 
 if TYPE_CHECKING:
-    from .mlflow_sync import PushProgress
-    from .store import Store
-    from .store.reads import RunRecord
+    from .sync import PushProgress
+    from ..store import Store
+    from ..store.reads import RunRecord
 
 SCAN_ABOVE = 100  # more runs than this in one experiment: list pushed runs page by page, not one by one
 
@@ -270,8 +270,8 @@ class Pusher:
 
 def _hypothesis_links(store: Store) -> dict[int, list[dict[str, Any]]]:
     """Per run number: the hypotheses it is treatment or baseline of, each with its current verdict."""
-    from .hypotheses_api import baseline_runs, verdict
-    from .store.hypotheses import linked_runs, list_hypotheses
+    from ..fluent.evidence import baseline_runs, verdict
+    from ..store.hypotheses import linked_runs, list_hypotheses
 
     links: dict[int, list[dict[str, Any]]] = {}
     for record in list_hypotheses(store):

@@ -14,7 +14,7 @@ from typing import Any
 
 from IPython.core.error import UsageError
 
-from . import api
+from ..fluent import runs as api
 from .capture import Environment, NotebookLocator, literal_params
 from .cells import (
     UntrackedRun,
@@ -26,9 +26,9 @@ from .cells import (
     user_warning,
     warn,
 )
-from .errors import LabtrackError, StoreError
+from ..errors import LabtrackError, StoreError
 from .figures import FigureCapture
-from .run import Run, status_for
+from ..tracking.run import Run, status_for
 from .widgets.live import LiveJob, LiveViews, MetricTrail, RunSummary
 
 FIRST_CELL_WAIT_S = 3.0  # the first tracked cell waits this long, at most, for the environment

@@ -7,7 +7,7 @@ import math
 import warnings
 from typing import Any
 
-from .errors import InvalidValue, ValueTooLarge
+from ..errors import InvalidValue, ValueTooLarge
 
 MAX_NAME_LENGTH = 250
 MAX_PARAM_BYTES = 64 * 1024

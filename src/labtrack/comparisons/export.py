@@ -299,9 +299,9 @@ def to_csv(cmp: Comparison, *, wide: bool = False) -> str:
 
 
 def _formats() -> Mapping[str, Callable[..., str]]:
-    from .export_html import to_html
-    from .export_json import to_json
-    from .export_latex import to_latex
+    from .html import to_html
+    from .json_export import to_json
+    from .latex import to_latex
 
     return {
         ".md": to_markdown,

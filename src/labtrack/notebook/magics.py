@@ -15,9 +15,9 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
-from . import api
-from .errors import FilterError, LabtrackError, RunNotFound
-from .extension import RunOptions, Tracker
+from ..fluent import runs as api
+from ..errors import FilterError, LabtrackError, RunNotFound
+from .tracker import RunOptions, Tracker
 
 try:  # IPython >= 8.12: a trailing `;` in the cell silences its value, as in any cell
     from IPython.core.magic import output_can_be_silenced
@@ -158,8 +158,8 @@ class TrackMagics(Magics):
     def _show_runs(self, filter_text: str | None, args: Any) -> None:
         from IPython.display import display
 
-        from .hypotheses_api import summary_values
-        from .store.hypotheses import definitions
+        from ..fluent.evidence import summary_values
+        from ..store.hypotheses import definitions
         from .widgets.tables import RunsTable
 
         experiment = None if args.all else (args.experiment or self.tracker.experiment())

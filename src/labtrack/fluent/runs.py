@@ -11,15 +11,15 @@ import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from .errors import ActiveRunError
-from .run import Run, status_for
+from ..errors import ActiveRunError
+from ..tracking.run import Run, status_for
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .comparison import Comparison
-    from .store import Store
-    from .store.reads import RunRecord
+    from ..comparisons.comparison import Comparison
+    from ..store import Store
+    from ..store.reads import RunRecord
 
 DEFAULT_EXPERIMENT = "Default"
 
@@ -44,7 +44,7 @@ def current_store() -> Store:
     if store is None:
         with _session.lock:
             if _session.store is None:
-                from .store import Store
+                from ..store import Store
 
                 _session.store = Store.open()
             store = _session.store
@@ -56,7 +56,7 @@ def open(path: str | os.PathLike[str] | None = None) -> Store:  # noqa: A001 - t
 
     >>> lt.open("/tmp/study/.labtrack")
     """
-    from .store import Store
+    from ..store import Store
 
     with _session.lock:
         if _session.stack:
@@ -112,7 +112,7 @@ def start_run(
                 " or pass nested=True to record a child run"
             )
         exp = experiment or default_experiment()
-        from .hypotheses_api import resolve_for_new_run
+        from .evidence import resolve_for_new_run
 
         number, uuid = store.create_run(
             exp, name=name, parent_id=parent.number if parent else None,
@@ -212,7 +212,7 @@ def runs(filter: str | None = None, *, experiment: str | None = None) -> pd.Data
 
     >>> lt.runs("metrics.acc > 0.9 and params.model = 'rf'")
     """
-    from .hypotheses_api import add_target_columns
+    from .evidence import add_target_columns
 
     store = current_store()
     store.points.flush()
@@ -261,8 +261,8 @@ def comparison_of(store: Store, numbers: list[int], *, at_step: int | None = Non
 
     >>> comparison_of(lt.open(), [3, 4]).diff().to_markdown()
     """
-    from .comparison import Comparison
-    from .hypotheses_api import comparison_context
+    from ..comparisons.comparison import Comparison
+    from .evidence import comparison_context
 
     frame = store.runs_frame(f"attributes.number IN ({', '.join(map(str, numbers))})", None)
     frame = frame.set_index("number").loc[numbers].reset_index()
@@ -277,7 +277,7 @@ _FILTER_OPERATOR = re.compile(r"[=<>!]|\b(?:like|ilike|in|is)\b", re.IGNORECASE)
 
 def _numbers_or_filter(item: Any, store: Store) -> list[int]:
     """A ref, a Run, a frame, a list — or, for a string that names no run, a filter."""
-    from .errors import RunNotFound
+    from ..errors import RunNotFound
 
     if isinstance(item, str):
         try:

@@ -9,15 +9,15 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from ..formatting import fmt_duration
-from ..formatting import fmt_value as _fmt_value
+from ...present.format import fmt_duration
+from ...present.format import fmt_value as _fmt_value
 from .live import STATUS_COLOR
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ..store.hypotheses import MetricDefinition
-    from ..store.reads import RunRecord
+    from ...store.hypotheses import MetricDefinition
+    from ...store.reads import RunRecord
 
 def fmt_value(value: Any) -> str:
     """A table cell: NaN reads as blank (in a table of runs it mostly means the metric is missing)."""

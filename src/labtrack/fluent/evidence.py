@@ -6,9 +6,9 @@ import math
 import re
 from typing import TYPE_CHECKING, Any
 
-from . import api
-from .errors import LabtrackError
-from .store.hypotheses import (
+from . import runs as api
+from ..errors import LabtrackError
+from ..store.hypotheses import (
     HypothesisNotFound,
     HypothesisRecord,
     MetricDefinition,
@@ -24,15 +24,15 @@ from .store.hypotheses import (
     put_definition,
     runs_before,
 )
-from .store.hypotheses import (
+from ..store.hypotheses import (
     close_hypothesis as _close,
 )
-from .verdicts import Evidence, Verdict, compute_verdict
+from ..evidence.verdicts import Evidence, Verdict, compute_verdict
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .store import Store
+    from ..store import Store
 
 GOALS = ("max", "min")
 SUMMARIES = ("last", "best", "mean")
@@ -310,7 +310,7 @@ def repeats(filter: str | None = None) -> pd.DataFrame:
     """
     import pandas as pd
 
-    from .verdicts import group_repeats
+    from ..evidence.verdicts import group_repeats
 
     frame = api.runs(filter)
     if frame.empty or "tags.repeat_group" not in frame.columns:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 
 if TYPE_CHECKING:
-    from ..comparison import Comparison
+    from ...comparisons.comparison import Comparison
 
 __all__ = ["EXPORTS", "CompareWidget", "compare_magic_view", "export_name"]
 
@@ -127,7 +127,7 @@ class CompareWidget:
         except Exception as exc:  # a comparison made from frames may have no store behind it
             self.status.value = _message(f"cannot list the store's runs: {exc}", error=True)
         else:
-            from ..comparison import run_label
+            from ...comparisons.comparison import run_label
 
             for number, name in zip(frame["number"], frame["name"], strict=True):
                 labels[run_label(int(number), name)] = int(number)
@@ -141,7 +141,7 @@ class CompareWidget:
     def _show(self) -> None:
         """Render the tables, the metric choices and the chart for the current comparison."""
         self.tables.value = self.shown._repr_html_()
-        from ..export_charts import has_history
+        from ...comparisons.charts import has_history
 
         metrics = [m for m in self.comparison.metric_names if has_history(self.comparison, m)]
         current = self.metric.value
@@ -152,7 +152,7 @@ class CompareWidget:
         self._draw_chart()
 
     def _draw_chart(self) -> None:
-        from ..export_charts import history_png
+        from ...comparisons.charts import history_png
 
         metric = self.metric.value
         if metric is None:

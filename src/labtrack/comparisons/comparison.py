@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .compare_history import Histories
+from .history import Histories
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from .widgets.compare import CompareWidget
+    from ..notebook.widgets.compare import CompareWidget
 
 __all__ = ["SUMMARIES", "Comparison", "display_value", "same_value"]
 
@@ -269,7 +269,7 @@ class Comparison:
 
     def plot(self, metric: str, ax: Axes | None = None, *, max_points: int = 2000) -> Axes:
         """Overlaid histories of `metric`, one line per run; returns the matplotlib Axes."""
-        from .export_charts import plot_history
+        from .charts import plot_history
 
         return plot_history(self, metric, ax, max_points=max_points)
 
@@ -278,7 +278,7 @@ class Comparison:
     ) -> Axes:
         """Parallel coordinates: the params (those that differ, by default) against `metric`'s
         summary (its definition's, else last). Categorical params get evenly spaced positions."""
-        from .export_charts import plot_parallel
+        from .charts import plot_parallel
 
         return plot_parallel(self, metric, ax, params=params)
 
@@ -303,19 +303,19 @@ class Comparison:
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """JSON text following `schemas/comparison.schema.json`."""
-        from .export_json import to_json
+        from .json_export import to_json
 
         return to_json(self, indent=indent)
 
     def to_latex(self, *, standalone: bool = False) -> str:
         """booktabs tables for papers (`\\usepackage{booktabs}`); `standalone=True` makes a document."""
-        from .export_latex import to_latex
+        from .latex import to_latex
 
         return to_latex(self, standalone=standalone)
 
     def to_html(self, *, title: str | None = None, charts: bool | Sequence[str] = True) -> str:
         """One self-contained HTML page: tables with differences highlighted, charts, code."""
-        from .export_html import to_html
+        from .html import to_html
 
         return to_html(self, title=title, charts=charts)
 
@@ -327,12 +327,12 @@ class Comparison:
 
     def widget(self) -> CompareWidget:
         """An ipywidgets view: pick runs, differences only, the tables, a metric chart, exports."""
-        from .widgets.compare import CompareWidget
+        from ..notebook.widgets.compare import CompareWidget
 
         return CompareWidget(self)
 
     def _repr_html_(self) -> str:
-        from .export_html import repr_html
+        from .html import repr_html
 
         return repr_html(self)
 

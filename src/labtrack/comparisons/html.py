@@ -19,7 +19,7 @@ from .export import (
     params_table,
     runs_table,
 )
-from .export_charts import has_history, history_png
+from .charts import has_history, history_png
 
 if TYPE_CHECKING:
     from .comparison import Comparison

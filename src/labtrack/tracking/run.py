@@ -7,12 +7,12 @@ import traceback as tb
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .errors import ActiveRunError, InvalidValue
+from ..errors import ActiveRunError, InvalidValue
 from .values import metric_value
 
 if TYPE_CHECKING:
-    from .store import Store
-    from .store.reads import RunRecord
+    from ..store import Store
+    from ..store.reads import RunRecord
 
 
 class Run:
@@ -111,7 +111,7 @@ class Run:
 
     def log_artifact(self, obj: Any, name: str | None = None, *, format: str | None = None) -> str:
         """Store a file path, bytes, text, a matplotlib Figure (PNG) or a DataFrame (Parquet or CSV)."""
-        from .artifact_encoding import encode_artifact
+        from .encoding import encode_artifact
 
         self._check_active(allow_ended=True)
         artifact_name, data, media_type = encode_artifact(obj, name, format)
@@ -120,7 +120,7 @@ class Run:
 
     def log_dataset(self, df: Any, name: str) -> str:
         """Record a data set's content fingerprint, schema and shape (not its content)."""
-        from .artifact_encoding import dataset_fingerprint
+        from .encoding import dataset_fingerprint
 
         self._check_active(allow_ended=True)
         fingerprint, schema = dataset_fingerprint(df)

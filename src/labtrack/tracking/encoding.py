@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .errors import InvalidValue
+from ..errors import InvalidValue
 
 
 def encode_artifact(obj: Any, name: str | None, format: str | None = None) -> tuple[str, bytes, str]:

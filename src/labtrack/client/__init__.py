@@ -1,0 +1,1 @@
+"""The bound client: `Lab`, one object over one store that serves every face."""

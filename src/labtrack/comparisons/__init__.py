@@ -1,0 +1,1 @@
+"""Comparisons of runs (params, metric summaries, aligned histories) and their exports."""

@@ -1,0 +1,1 @@
+"""The statistics of hypotheses: metric summaries, effects, intervals and verdicts (pure functions)."""

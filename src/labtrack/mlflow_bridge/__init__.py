@@ -1,0 +1,1 @@
+"""The MLflow bridge: push labtrack runs to an MLflow tracking server."""

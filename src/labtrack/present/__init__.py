@@ -1,0 +1,1 @@
+"""One presentation for every face: numbers, durations, times, JSON values, export names and record shapes."""

@@ -1,0 +1,1 @@
+"""The tracking core: the run handle and how values are checked and encoded."""
