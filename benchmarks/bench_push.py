@@ -51,7 +51,7 @@ def start_server() -> tuple[str, subprocess.Popen]:
 def labtrack_push(uri: str) -> tuple[float, float]:
     """(points/s of a first push, seconds of a second push that sends nothing)."""
     lt, _ = fresh_labtrack("push")
-    from labtrack.mlflow_bridge.sync import push_mlflow
+    from labtrack import push_mlflow
 
     for r in range(RUNS):
         with lt.run(f"run-{r}", params={"lr": 0.1 * (r + 1)}):

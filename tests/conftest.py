@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import labtrack as lt
-from labtrack.fluent import runs as api
+from labtrack.fluent.session import default_lab
 from session_reset import reset_session
 
 
@@ -37,7 +37,7 @@ def ip(store_dir, monkeypatch):
 @pytest.fixture
 def store(store_dir):
     """The API's current store, opened in `store_dir`."""
-    return api.current_store()
+    return default_lab().store
 
 
 @pytest.fixture

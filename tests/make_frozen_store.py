@@ -117,7 +117,7 @@ def build(folder: Path) -> None:
 
     import labtrack as lt
 
-    store = lt.open(folder)
+    store = lt.open(folder).store
     run = _log_run(lt, "baseline")
     store.update_run(run.number, **RUN_FIELDS, environment_id=store.environment_id(ENVIRONMENT))
     with warnings.catch_warnings():
@@ -163,7 +163,7 @@ def build(folder: Path) -> None:
     lt.end_run()
 
     subprocess.run([sys.executable, "-c", _CRASHING_CHILD, str(folder)], check=False)
-    store = lt.open(folder)  # reopening marks the dead child's run as crashed
+    store = lt.open(folder).store  # reopening marks the dead child's run as crashed
     with store.write() as conn:
         conn.execute(
             "INSERT INTO hypotheses (experiment_id, statement, metric, expect, min_effect, baseline, created)"

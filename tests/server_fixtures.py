@@ -86,7 +86,7 @@ def filled(served_store: Path, jp_root_dir: Path):
     spike up and one down, no acc).
     """
     reset_session()
-    store = lt.open(served_store)
+    store = lt.open(served_store).store
     lt.metric("acc", goal="max", store_wide=True)
     specs = [
         ("rf-a", "rf", 0.1, [0.5, 0.7, 0.8], None),

@@ -6,21 +6,15 @@ from __future__ import annotations
 import contextlib
 import math
 
-from labtrack.fluent import runs as api
+from labtrack.fluent import session
 
 
 def reset_session() -> None:
     """Forget the process's store and active runs (as a fresh interpreter would have none)."""
-    while api._session.stack:
-        run = api._session.stack.pop()
-        with contextlib.suppress(Exception):
-            run.end("finished")
-    if api._session.store is not None:
-        with contextlib.suppress(Exception):
-            api._session.store.close()
-    api._session.store = None
-    api._session.experiment = None
-    api._session.hypothesis_id = None
+    with contextlib.suppress(Exception):
+        session.reset()
+    session._session.stack.clear()
+    session._session.lab = None
 
 
 def same(a, b) -> bool:

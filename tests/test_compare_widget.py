@@ -7,7 +7,8 @@ import html
 import pytest
 
 import labtrack as lt
-from labtrack.notebook.widgets.compare import EXPORTS, CompareWidget, compare_magic_view, export_name
+from labtrack.comparisons.widget import EXPORTS, CompareWidget, export_name
+from labtrack.notebook.magics import compare_magic_view
 
 PNG = b"\x89PNG"
 
@@ -105,7 +106,7 @@ def test_export_buttons_write_the_file_and_say_where(view, tmp_path, button, suf
 def test_export_writes_what_is_shown(view, tmp_path):
     view.differences.value = True
     view.export_buttons["Markdown"].click()
-    text = (tmp_path / "out" / "labtrack-compare-1-2.md").read_text()
+    text = (tmp_path / "out" / "labtrack-compare-1-2-diff.md").read_text()  # one name rule: -diff
     assert "(differences only)" in text and "| model |" not in text and "trees" in text
 
 

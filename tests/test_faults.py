@@ -26,7 +26,7 @@ path, name, n, go = sys.argv[1], sys.argv[2], int(sys.argv[3]), pathlib.Path(sys
 print("ready", flush=True)
 while not go.exists():
     time.sleep(0.001)
-store = lt.open(path)
+store = lt.open(path).store
 with lt.run(name):
     for step in range(n):
         lt.log(x=float(step))

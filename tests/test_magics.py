@@ -13,9 +13,15 @@ import pytest
 
 import labtrack as lt
 from labtrack.fluent import runs as api
-from labtrack.notebook import figures
-from labtrack.notebook import magics
-from labtrack.notebook.capture import TrackingWarning, git_state, literal_params, notebook_from_servers
+from labtrack.fluent import session
+from labtrack.fluent.session import default_lab
+from labtrack.notebook import figures, magics
+from labtrack.notebook.capture import (
+    TrackingWarning,
+    git_state,
+    literal_params,
+    notebook_from_servers,
+)
 from labtrack.notebook.tracker import Tracker
 from labtrack.notebook.widgets.live import LiveView, LiveViews, RunSummary, sparkline
 
@@ -94,7 +100,7 @@ def test_failing_cell_records_a_failed_run_and_the_same_exception_reaches_the_us
     record = last_run()
     assert (record.status, record.error_type, record.error_message) == ("failed", "ZeroDivisionError", "division by zero")
     assert "1 / 0" in record.traceback and "labtrack" not in record.traceback
-    assert api.active_run() is None
+    assert session.active_run() is None
 
 
 def test_keyboard_interrupt_records_an_interrupted_run(ip):
@@ -154,7 +160,7 @@ def test_runs_lists_the_runs_with_params_and_metrics(ip, capsys):
 
 
 def test_runs_html_table_escapes_names(ip):
-    from labtrack.notebook.widgets.tables import RunsTable
+    from labtrack.notebook.widgets.tables import RunsTableView as RunsTable
 
     run(ip, "%%track <b>bold</b>\nx = 1")
     html = RunsTable(lt.runs())._repr_html_()
@@ -164,7 +170,7 @@ def test_runs_html_table_escapes_names(ip):
 def test_runs_of_the_notebook_experiment_by_default(ip, capsys, monkeypatch, tmp_path):
     run(ip, "%%track elsewhere\nx = 1")
     monkeypatch.setenv("LABTRACK_NOTEBOOK", str(tmp_path / "study.ipynb"))
-    api.set_experiment(None)
+    session.set_experiment(None)
     run(ip, "%%track here\nx = 2")
     capsys.readouterr()
     run(ip, "%track runs")
@@ -313,7 +319,7 @@ def test_environment_is_stored_once_and_grows_with_imports(ip):
     run(ip, "%%track\nx = 2")
     first, second = lt.get_run(1), lt.get_run(2)
     assert first.environment == second.environment
-    assert api.current_store().read("SELECT count(*) FROM environments")[0][0] == 1
+    assert default_lab().store.read("SELECT count(*) FROM environments")[0][0] == 1
 
 
 def test_git_state(tmp_path):
@@ -379,7 +385,7 @@ def test_live_view_shows_the_run_and_settles_into_a_summary(store, capsys):
     state = view._body.get_state()
     assert "run #1 live&lt;1&gt;" in state["value"] and "loss" in state["value"] and "<svg" in state["value"]
     summary = RunSummary(1, "live<1>", "finished", 1.5, {"loss": 0.2}, {"loss": [1, 0.5, 0.2]}, figures=2)
-    assert summary.text() == "✓ labtrack run #1 live<1> finished in 1.50 s · loss 0.2 · 2 figures"
+    assert summary.text() == "✓ labtrack run #1 live<1> finished in 1.5s · loss 0.2 · 2 figures"
     assert "live&lt;1&gt;" in summary.html() and "<svg" in summary.html()
     lt.end_run()
 
@@ -394,7 +400,7 @@ def test_live_views_show_refresh_and_settle(store, capsys):
     summary = RunSummary(run_.number, "ticking", "finished", 0.1, {"acc": 0.5})
     assert views.settle(job, summary) is True and views.settle(late, summary) is False
     out = capsys.readouterr().out
-    assert "labtrack run #1 ticking running" in out and "finished in 0.10 s" in out
+    assert "labtrack run #1 ticking running" in out and "finished in 0.1s" in out
     assert "acc 0.5 @0" in job.view.live_text() and job.error is None
     views.close()
     lt.end_run()
@@ -416,5 +422,5 @@ def test_tracking_failures_warn_once_per_cell(ip, monkeypatch):
     assert result.result == 7
     assert [str(w.message) for w in caught] == [
         "labtrack could not start a run (OSError: the store vanished); this cell ran without tracking."
-        f" To fix: check the store at {api.current_store().path} (`labtrack doctor`), or set LABTRACK_DIR to another folder."
+        f" To fix: check the store at {default_lab().store.path} (`labtrack doctor`), or set LABTRACK_DIR to another folder."
     ]

@@ -14,7 +14,7 @@ import sqlite3
 import pytest
 
 import labtrack as lt
-from labtrack.fluent import runs as api
+from labtrack.fluent.session import default_lab
 from labtrack.store.maintenance import health_report
 from labtrack.store.schema import MIGRATION_NAMES
 from make_frozen_store import (
@@ -50,7 +50,7 @@ def frozen(request, store_dir):
     store_dir.mkdir()
     shutil.copyfile(request.param, store_dir / "labtrack.db")
     shutil.copytree(request.param.with_name(request.param.stem + "-artifacts"), store_dir / "artifacts")
-    return request.param, api.current_store()
+    return request.param, default_lab().store
 
 
 def _rows(conn: sqlite3.Connection) -> dict[str, tuple[list[str], set[tuple]]]:

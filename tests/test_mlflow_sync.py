@@ -20,8 +20,9 @@ import pytest
 from click.testing import CliRunner
 
 import labtrack as lt
-from labtrack.mlflow_bridge import pusher as mlflow_pusher
+from labtrack import push_mlflow
 from labtrack.cli.main import cli
+from labtrack.mlflow_bridge import pusher as mlflow_pusher
 from labtrack.mlflow_bridge.mapping import (
     STATUS,
     artifact_path,
@@ -29,7 +30,7 @@ from labtrack.mlflow_bridge.mapping import (
     mlflow_key,
     param_text,
 )
-from labtrack.mlflow_bridge.sync import MlflowNotInstalled, PushError, push_mlflow
+from labtrack.mlflow_bridge.sync import MlflowNotInstalled, PushError
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
@@ -331,7 +332,7 @@ def test_push_killed_half_way_completes_on_the_next_push(store_dir, store, mlflo
                                                          tmp_path):
     make_small(store)
     script = (
-        "import os, signal\nfrom mlflow import MlflowClient\nfrom labtrack.mlflow_bridge.sync import push_mlflow\n"
+        "import os, signal\nfrom mlflow import MlflowClient\nfrom labtrack import push_mlflow\n"
         "original, calls = MlflowClient.log_batch, []\n"
         "def dying(self, *args, **kwargs):\n"
         "    calls.append(1)\n"

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 import labtrack as lt
-from labtrack.fluent import runs as api
+from labtrack.fluent import session
+from labtrack.fluent.session import default_lab
 from labtrack.notebook.capture import TrackingWarning
 from labtrack.store import connection
 from labtrack.store.store import Store
@@ -33,7 +34,7 @@ def broken_store(request, store_dir, monkeypatch):
         monkeypatch.setattr(Store, "write", full)
         yield ("database or disk is full",), "free some disk space"
         return
-    db = api.current_store().path
+    db = default_lab().store.path
     reset_session()
     db.chmod(0o444)
     if os.geteuid() == 0:  # root writes through file modes: make SQLite itself refuse writes
@@ -79,7 +80,7 @@ def test_logging_in_an_untracked_cell_still_works(ip, broken_store):
     result, caught = run_cell(ip, "%%track --metrics acc\nimport labtrack as lt\nlt.log(loss=0.5)\n"
                                   "lt.log_params(lr=0.1)\nacc = 0.9\nacc")
     assert result.success and result.result == 0.9 and len(caught) == 1
-    assert api.active_run() is None
+    assert session.active_run() is None
 
 
 def test_user_exception_propagates_unchanged_when_the_store_is_broken(ip, broken_store):
@@ -109,7 +110,7 @@ def test_a_step_failing_mid_cell_warns_once_and_the_cell_completes(ip, monkeypat
     ip.run_cell("plt.close('all')")
     assert result.success and result.result == "done"
     assert len(caught) == 1 and "disk is full" in str(caught[0].message)
-    assert api.active_run() is None
+    assert session.active_run() is None
 
 
 # -- a real kernel, interrupted --------------------------------------------------------------

@@ -50,7 +50,7 @@ def quickstart(tmp_path_factory):
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-    store = lt.open(folder / ".labtrack")
+    store = lt.open(folder / ".labtrack").store
     yield nb, path, store
     from session_reset import reset_session
 
@@ -181,7 +181,7 @@ def test_notebook_path_found_through_the_server_sessions_api(tmp_path):
                 assert reply["content"]["status"] == "ok", reply["content"]
         finally:
             client.stop_channels()
-        store = lt.open(tmp_path / ".labtrack")
+        store = lt.open(tmp_path / ".labtrack").store
         record = lt.get_run("probe")
         assert record.notebook == str(root / "sub" / "study.ipynb") and record.experiment == "study"
         store.close()

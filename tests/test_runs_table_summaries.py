@@ -7,9 +7,8 @@ import math
 import pytest
 
 import labtrack as lt
-from labtrack.fluent import runs as api
-from labtrack.fluent.evidence import summary_values
-from labtrack.store.hypotheses import MetricDefinition
+from labtrack.client import MetricDefinition
+from labtrack.fluent.session import default_lab
 
 
 def log_runs() -> list[int]:
@@ -24,11 +23,11 @@ def log_runs() -> list[int]:
 
 def test_summary_values_follow_the_definition(store_dir) -> None:
     first, second, nan_only = log_runs()
-    store = api.current_store()
-    best = summary_values(store, [first, second, nan_only, 99], MetricDefinition("acc", "max", None, "best", None))
+    lab = default_lab()
+    best = lab.summary_values([first, second, nan_only, 99], MetricDefinition("acc", "max", None, "best", None))
     assert {k: v for k, v in best.items() if k != nan_only} == {first: 0.95, second: 0.55}
     assert math.isnan(best[nan_only]) and 99 not in best
-    mean = summary_values(store, [first], MetricDefinition("loss", "min", None, "mean", None))
+    mean = lab.summary_values([first], MetricDefinition("loss", "min", None, "mean", None))
     assert mean == {first: pytest.approx((0.3 + 0.05 + 0.4) / 3)}
 
 

@@ -61,7 +61,7 @@ def test_labtrack_dir_beats_an_ancestor_and_an_explicit_path_beats_both(no_env, 
 
 @pytest.mark.parametrize("name", ["mine.db", "data.sqlite", "x.sqlite3"])
 def test_open_accepts_a_db_file_and_keeps_artifacts_beside_it(store_dir, tmp_path, name):
-    store = lt.open(tmp_path / "files" / name)
+    store = lt.open(tmp_path / "files" / name).store
     with lt.run() as run:
         run.log_artifact(b"abc", "a.bin")
     assert store.path == tmp_path / "files" / name
@@ -71,7 +71,7 @@ def test_open_accepts_a_db_file_and_keeps_artifacts_beside_it(store_dir, tmp_pat
 def test_open_accepts_an_existing_db_file_of_any_name(store_dir, tmp_path):
     Store.open(tmp_path / "s" / "store.db").close()
     (tmp_path / "s" / "store.db").rename(tmp_path / "s" / "renamed")
-    assert lt.open(tmp_path / "s" / "renamed").schema_version()
+    assert lt.open(tmp_path / "s" / "renamed").store.schema_version()
 
 
 def test_open_without_create_says_how_to_make_a_store(tmp_path):
@@ -81,7 +81,7 @@ def test_open_without_create_says_how_to_make_a_store(tmp_path):
 
 def test_an_empty_file_becomes_a_store(store_dir, tmp_path):
     (tmp_path / "empty.db").touch()
-    assert lt.open(tmp_path / "empty.db").schema_version()
+    assert lt.open(tmp_path / "empty.db").store.schema_version()
 
 
 # -- files that are not (or not yet) ours ---------------------------------------------------------

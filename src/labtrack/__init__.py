@@ -8,21 +8,7 @@
 
 from __future__ import annotations
 
-from .fluent.runs import (
-    active_run,
-    compare,
-    end_run,
-    get_run,
-    history,
-    log,
-    log_artifact,
-    log_dataset,
-    log_params,
-    open,
-    run,
-    runs,
-    start_run,
-)
+from .client import Lab
 from .errors import (
     ActiveRunError,
     FilterError,
@@ -34,6 +20,21 @@ from .errors import (
 )
 from .fluent.evidence import close as close_hypothesis
 from .fluent.evidence import hypotheses, hypothesis, metric, repeat, repeats, verdict
+from .fluent.runs import (
+    compare,
+    end_run,
+    get_run,
+    history,
+    log,
+    log_artifact,
+    log_dataset,
+    log_params,
+    push_mlflow,
+    run,
+    runs,
+    start_run,
+)
+from .fluent.session import active_run, open
 
 try:
     from ._version import __version__  # written by the build from jupyter_ext/package.json
@@ -43,8 +44,7 @@ except ImportError:  # a source tree that was never installed
 
 def load_ipython_extension(ip) -> None:  # noqa: ANN001 - IPython's shell
     """`%load_ext labtrack`: %%track, %track, %hypothesis, %metric and the cell hooks."""
-    from .notebook import hypothesis_magics
-    from .notebook import magics
+    from .notebook import hypothesis_magics, magics
 
     magics.load_ipython_extension(ip)
     hypothesis_magics.register(ip)
@@ -52,20 +52,10 @@ def load_ipython_extension(ip) -> None:  # noqa: ANN001 - IPython's shell
 
 def unload_ipython_extension(ip) -> None:  # noqa: ANN001
     """`%unload_ext labtrack`: remove the magics and hooks."""
-    from .notebook import hypothesis_magics
-    from .notebook import magics
+    from .notebook import hypothesis_magics, magics
 
     magics.unload_ipython_extension(ip)
     hypothesis_magics.unregister(ip)
-
-
-def __getattr__(name: str):
-    """`lt.push_mlflow` loads the MLflow sync code only when first used."""
-    if name == "push_mlflow":
-        from .mlflow_bridge.sync import push_mlflow
-
-        return push_mlflow
-    raise AttributeError(f"module 'labtrack' has no attribute {name!r}")
 
 
 # Entry points of the JupyterLab extension (cheap: the server code loads only when Jupyter calls them).
@@ -77,6 +67,7 @@ from .server import (  # noqa: E402, F401
 
 __all__ = [
     "ActiveRunError",
+    "Lab",
     "FilterError",
     "LabtrackError",
     "NotALabtrackStore",

@@ -9,15 +9,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from .format import console
-from .main import cli, open_store
+from .main import cli, open_lab
 
 if TYPE_CHECKING:
     import pandas as pd
     from rich.progress import Progress
 
+    from ..client import Lab
     from ..comparisons.comparison import Comparison
-    from ..comparisons.export import Table
-    from ..store import Store
+    from ..comparisons.tables import Table
 
 FORMATS = ("md", "csv", "json", "html", "latex")
 SUFFIX_FORMATS = {
@@ -30,7 +30,6 @@ SUFFIX_FORMATS = {
     ".tex": "latex",
 }
 T = TypeVar("T")
-HISTORY_CHUNK = 25  # runs whose histories `export` loads at a time (one progress step each)
 
 
 def format_option(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -99,7 +98,7 @@ def write(text: str, fmt: str, output: Path | None, n_runs: int) -> None:
 def print_tables(cmp: Comparison) -> None:
     """Runs, params and metric summaries (and hypotheses) as rich tables; rows that differ between
     runs in bold yellow. User text goes in as `Text`, so rich never reads it as markup."""
-    from ..comparisons.export import comparison_tables
+    from ..comparisons.tables import comparison_tables
 
     out = console()
     title = f"Comparison of {len(cmp.labels)} runs" + (
@@ -165,11 +164,9 @@ def compare(
     labtrack compare 3 4 5 --diff
     labtrack compare "params.model = 'rf'" -o rf.html
     """
-    from ..fluent import runs as api
-
     fmt = output_format(fmt, output)
-    open_store(ctx)
-    cmp = _usage_errors(lambda: api.compare(*runs, at_step=at_step))
+    lab = open_lab(ctx)
+    cmp = _usage_errors(lambda: lab.compare(*runs, at_step=at_step))
     deliver(cmp.diff() if diff else cmp, fmt, output)
 
 
@@ -203,18 +200,16 @@ def export(
     labtrack export --experiment churn -o churn.html
     labtrack export "metrics.acc > 0.9" -o best.csv
     """
-    from ..fluent import runs as api
-
     fmt = output_format(fmt, output)
-    store = open_store(ctx)
-    frame = _usage_errors(lambda: api.runs(filter, experiment=experiment))
+    lab = open_lab(ctx)
+    frame = _usage_errors(lambda: lab.runs(filter, experiment=experiment))
     if frame.empty:
         where = f" of experiment {experiment!r}" if experiment else ""
         raise click.ClickException(
             f"no runs{where} match {filter!r}" if filter else f"no runs{where} to export"
         )
     with export_progress() as progress:
-        cmp = _usage_errors(lambda: load_comparison(store, frame, at_step, progress))
+        cmp = _usage_errors(lambda: load_comparison(lab, frame, at_step, progress))
         cmp = cmp.diff() if diff else cmp
         progress.update(progress.task_ids[0], description=f"writing {fmt}")
         text = render(cmp, fmt)
@@ -242,28 +237,10 @@ def export_progress() -> Progress:
     return Progress(*columns, console=stderr, transient=True, disable=not stderr.is_terminal)
 
 
-def load_comparison(
-    store: Store, frame: pd.DataFrame, at_step: int | None, progress: Progress
-) -> Comparison:
-    """What `lt.compare(frame)` builds, loading the histories `HISTORY_CHUNK` runs at a time so
-    that `progress` moves on a long export."""
-    import pandas as pd
-
-    from ..fluent import runs as api
-    from ..comparisons.comparison import Comparison
-    from ..fluent.evidence import comparison_context
-
+def load_comparison(lab: Lab, frame: pd.DataFrame, at_step: int | None, progress: Progress) -> Comparison:
+    """What `lt.compare(frame)` builds, its histories loaded a chunk of runs at a time so that
+    `progress` moves on a long export."""
     numbers = [int(n) for n in frame["number"]]
-    metrics = [c.removeprefix("metrics.") for c in frame.columns if c.startswith("metrics.")]
     task = progress.add_task("loading histories", total=len(numbers))
-    parts = []
-    for start in range(0, len(numbers), HISTORY_CHUNK):
-        chunk = numbers[start : start + HISTORY_CHUNK]
-        if metrics:
-            parts.append(api.history(chunk, metrics))
-        progress.advance(task, len(chunk))
-    progress.update(task, description="loading definitions, hypotheses and code")
-    definitions, hypotheses, code = comparison_context(store, frame)
-    found = [part for part in parts if not part.empty]
-    history = pd.concat(found, ignore_index=True) if found else None
-    return Comparison(frame, history, definitions, hypotheses, code, at_step=at_step)
+    return lab.comparison(numbers, at_step=at_step, frame=frame,
+                          progress=lambda done: progress.advance(task, done))

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import json
-import math
 import sys
 from typing import Any
 
 import click
 
-from ..present.format import fmt_duration, fmt_time, fmt_value  # noqa: F401 - used by the commands
+from ..present.text import fmt_duration, fmt_time, fmt_value  # noqa: F401 - used by the commands
+from ..present.values import json_number
 
 
 def to_jsonable(value: Any) -> Any:
-    """JSON-safe: NaN and infinities become None, timestamps ISO strings."""
+    """JSON by the REST rule (docs/rest-api.md): infinities as "inf" / "-inf", NaN as null (in a runs
+    frame NaN is how pandas spells a metric the run lacks), timestamps as ISO strings."""
     if isinstance(value, float):
-        return None if math.isnan(value) or math.isinf(value) else value
+        return json_number(value)
     if isinstance(value, dict):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

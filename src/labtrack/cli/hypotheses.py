@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .format import console, echo_json, fmt_time, fmt_value
-from .main import cli, open_store
+from .main import cli, open_lab
 
 VERDICT_STYLE = {"supported": "green", "refuted": "red", "inconclusive": "yellow", "untested": "bright_black"}
 
@@ -15,10 +15,7 @@ VERDICT_STYLE = {"supported": "green", "refuted": "red", "inconclusive": "yellow
 @click.pass_context
 def hypotheses(ctx: click.Context, as_json: bool) -> None:
     """List hypotheses with their verdicts and the evidence behind them."""
-    from ..fluent.evidence import hypotheses as table
-
-    open_store(ctx)
-    frame = table()
+    frame = open_lab(ctx).hypotheses()
     records = frame.to_dict(orient="records")
     if as_json:
         echo_json(records)
@@ -43,17 +40,14 @@ def hypotheses(ctx: click.Context, as_json: bool) -> None:
 
 def show_hypothesis(ctx: click.Context, ref: str, as_json: bool) -> None:
     """The body of `labtrack show H3`."""
-    from ..fluent import evidence as h
     from ..evidence.verdicts import badge
+    from ..present.records import hypothesis_record
 
-    store = open_store(ctx)
-    record = h.get_hypothesis(store, h.parse_id(ref))
-    verdict = h.verdict(record.id)
+    lab = open_lab(ctx)
+    record = lab.get_hypothesis(ref)
+    verdict = lab.verdict(record)
     if as_json:
-        echo_json({"id": record.id, "statement": record.statement, "metric": record.metric,
-                   "expect": record.expect, "min_effect": record.min_effect, "baseline": record.baseline,
-                   "status": record.status, "note": record.note, "experiment": record.experiment,
-                   "created": record.created, "closed": record.closed, "verdict": verdict.to_dict()})
+        echo_json(hypothesis_record(record, verdict))
         return
     out = console()
     style = VERDICT_STYLE[verdict.label]

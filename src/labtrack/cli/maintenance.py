@@ -7,7 +7,7 @@ import sys
 import click
 
 from .format import echo_json
-from .main import cli, open_store
+from .main import cli, open_lab
 
 
 @cli.command()
@@ -15,9 +15,7 @@ from .main import cli, open_store
 @click.pass_context
 def doctor(ctx: click.Context, as_json: bool) -> None:
     """Check the store: integrity, counts, schema version, orphaned or missing artifact files."""
-    from ..store.maintenance import health_report
-
-    report = health_report(open_store(ctx))
+    report = open_lab(ctx).doctor()
     if as_json:
         echo_json(report.to_dict())
     else:
@@ -43,9 +41,7 @@ def doctor(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def gc(ctx: click.Context, dry_run: bool) -> None:
     """Delete artifact files that no run refers to."""
-    from ..store.maintenance import collect_garbage
-
-    removed, freed = collect_garbage(open_store(ctx), dry_run=dry_run)
+    removed, freed = open_lab(ctx).collect_garbage(dry_run=dry_run)
     verb = "would delete" if dry_run else "deleted"
     for path in removed:
         click.echo(f"{verb} {path}")

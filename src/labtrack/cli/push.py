@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .format import echo_json
-from .main import cli, open_store
+from .main import cli, open_lab
 
 
 @cli.command()
@@ -25,15 +25,13 @@ def push(ctx: click.Context, targets: tuple[str, ...], uri: str, experiment: str
     Pushing again sends only what is missing, so a push that was interrupted completes on the next
     call, and a run pushed before is not duplicated.
     """
-    from ..mlflow_bridge.sync import push_mlflow
-
-    open_store(ctx)
+    lab = open_lab(ctx)
     selection: str | list[str] | None = None
     if len(targets) == 1:
         selection = targets[0]  # a filter, or else one run's number, uuid or name
     elif targets:
         selection = list(targets)
-    report = push_mlflow(uri, selection, experiment=experiment, include_running=include_running,
+    report = lab.push_mlflow(uri, selection, experiment=experiment, include_running=include_running,
                          progress=not as_json)
     if as_json:
         echo_json(report.to_dict())

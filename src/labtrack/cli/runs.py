@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import math
-
 import click
 
 from .format import console, echo_json, fmt_duration, fmt_time, fmt_value
-from .main import cli, open_store
+from .main import cli, open_lab
 
 STATUS_STYLE = {"finished": "green", "failed": "red", "crashed": "red", "interrupted": "yellow",
                 "running": "cyan"}
@@ -17,47 +15,61 @@ STATUS_STYLE = {"finished": "green", "failed": "red", "crashed": "red", "interru
 @click.argument("filter", required=False)
 @click.option("--experiment", "-e", help="Only runs of this experiment.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per run) for scripts.")
-@click.option("--limit", "-n", type=int, default=None, help="Show only the newest N runs.")
+@click.option("--limit", "-n", type=click.IntRange(min=0), default=None, help="Show only the newest N runs.")
+@click.option("--columns", "-c", metavar="GLOBS",
+              help="Columns to show, e.g. 'metrics.*,params.lr' (comma-separated, * matches anything).")
+@click.option("--wide", is_flag=True, help="Show every column and whole values (no cutting to the terminal).")
 @click.pass_context
-def runs(ctx: click.Context, filter: str | None, experiment: str | None, as_json: bool, limit: int | None) -> None:
-    """List runs, optionally matching FILTER (e.g. "metrics.acc > 0.9 and params.model = 'rf'")."""
-    from ..fluent import runs as api
+def runs(ctx: click.Context, filter: str | None, experiment: str | None, as_json: bool, limit: int | None,
+         columns: str | None, wide: bool) -> None:
+    """List runs, optionally matching FILTER (e.g. "metrics.acc > 0.9 and params.model = 'rf'").
 
-    open_store(ctx)
-    frame = api.runs(filter, experiment=experiment)
+    The defined metrics come first (↑ higher is better, ↓ lower), then other metrics, then params;
+    only columns that the listed runs use are shown."""
+    from .layout import build_columns, choose, fit, ordered_keys
+
+    lab = open_lab(ctx)
+    frame = lab.runs(filter, experiment=experiment)
+    total = len(frame)
     if limit is not None:
-        frame = frame.tail(limit)
+        frame = frame.tail(limit) if limit else frame.iloc[0:0]
     records = frame.to_dict(orient="records")
     if as_json:
         echo_json(records)
         return
     if not records:
-        click.echo("No runs match." if filter else "No runs yet.")
+        if limit == 0 and total:
+            click.echo(f"{total} run(s) match; --limit 0 shows none.")
+        else:
+            click.echo("No runs match." if filter else "No runs yet.")
         return
     from rich.markup import escape  # user text must never be read as rich markup
     from rich.table import Table
 
-    params = [c for c in frame.columns if c.startswith("params.")]
-    metrics = [c for c in frame.columns if c.startswith("metrics.")]
-    table = Table(box=None, header_style="bold", caption="params in cyan, metrics (last value) in magenta")
-    for title in ("#", "name", "status", "experiment", "start", "duration"):
-        table.add_column(title, justify="right" if title == "#" else "left", no_wrap=True)
-    for column in params:
-        table.add_column(escape(column.removeprefix("params.")), style="cyan", overflow="fold")
-    for column in metrics:
-        table.add_column(escape(column.removeprefix("metrics.")), style="magenta", justify="right")
-    for row in records:
-        status = row["status"]
-        table.add_row(
-            str(row["number"]),
-            escape(row["name"] or ""),
-            f"[{STATUS_STYLE.get(status, 'white')}]{status}[/]",
-            escape(row["experiment"]),
-            fmt_time(row["start_time"].timestamp())[5:16],
-            fmt_duration(row["duration"]),
-            *(escape(fmt_value(row[c])) for c in params + metrics),
-        )
-    console().print(table)
+    goals = {name: d.goal for name, d in lab.definitions(experiment).items()}
+    keys = choose(ordered_keys(list(frame.columns), goals), columns)
+    shown = build_columns(records, keys, goals, wide=wide)
+    out = console()
+    kept, left_out = (shown, []) if wide else fit(shown, out.width)
+    caption = "metrics in magenta (↑ higher is better, ↓ lower), params in cyan"
+    if left_out:
+        caption += f"; {len(left_out)} more column(s): --columns 'GLOBS' to pick, --wide for all"
+    if len(records) < total:
+        caption += f"; newest {len(records)} of {total} runs"
+    table = Table(box=None, header_style="bold", caption=caption, pad_edge=False)
+    for column in kept:
+        style = "magenta" if column.key.startswith("metrics.") else "cyan" if column.key.startswith("params.") else None
+        table.add_column(escape(column.header), justify="right" if column.numeric else "left",
+                         no_wrap=True, style=style, min_width=column.width if not wide else None)
+    for i, row in enumerate(records):
+        cells = []
+        for column in kept:
+            text = escape(column.cells[i])
+            if column.key == "status":
+                text = f"[{STATUS_STYLE.get(row['status'], 'white')}]{text}[/]"
+            cells.append(text)
+        table.add_row(*cells)
+    out.print(table)
 
 
 @cli.command()
@@ -69,16 +81,13 @@ def show(ctx: click.Context, run: str, as_json: bool) -> None:
     import re
     from dataclasses import asdict
 
-    from ..fluent import runs as api
-
     if re.fullmatch(r"[Hh]\d+", run.strip()):
         from .hypotheses import show_hypothesis
 
         show_hypothesis(ctx, run, as_json)
         return
 
-    open_store(ctx)
-    record = api.get_run(run)
+    record = open_lab(ctx).get_run(run)
     if as_json:
         data = asdict(record)
         data["artifacts"] = [{**a, "path": str(a["path"])} for a in data["artifacts"]]
@@ -126,4 +135,4 @@ def _section(out, title: str, items: dict[str, str]) -> None:
         out.print(f"  {key:<{width}}  {value}", markup=False)
 
 
-__all__ = ["math", "runs", "show"]
+__all__ = ["runs", "show"]

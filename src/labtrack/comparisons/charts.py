@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .comparison import display_value, is_missing, same_value
+from ..present.values import display_value, is_missing, same_value
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -116,7 +116,7 @@ def plot_parallel(
     from matplotlib import colormaps
 
     headline = cmp.headline(metric)
-    table = cmp._params_all
+    table = cmp.all_params
     if params is None:
         params = [p for p in table.index if cmp.param_differs[p]] or list(table.index)
     unknown = [p for p in params if p not in table.index]
@@ -199,4 +199,4 @@ def history_png(cmp: Comparison, metric: str, *, max_points: int = 1000) -> str:
 
 
 def has_history(cmp: Comparison, metric: str) -> bool:
-    return metric in cmp._history.metrics
+    return metric in cmp.history_metrics

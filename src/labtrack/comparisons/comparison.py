@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..present.values import display_value, is_missing, plain, run_label, same_value
 from .history import Histories
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 
     from ..notebook.widgets.compare import CompareWidget
 
-__all__ = ["SUMMARIES", "Comparison", "display_value", "same_value"]
+__all__ = ["SUMMARIES", "Comparison", "display_value", "is_missing", "plain", "run_label", "same_value"]
 
 SUMMARIES = ("last", "best", "best_step", "min", "max", "mean")
 RUN_ATTRIBUTES = {  # Comparison.runs column -> runs-frame column
@@ -47,50 +48,6 @@ RUN_ATTRIBUTES = {  # Comparison.runs column -> runs-frame column
     "notebook": "notebook",
 }
 HISTORY_COLUMNS = ("number", "metric", "step", "value")
-
-
-def is_missing(value: Any) -> bool:
-    """True for None, pd.NA and NaT: a param or attribute that has no value (NaN is a value)."""
-    return value is None or value is pd.NA or value is pd.NaT
-
-
-def plain(value: Any) -> Any:
-    """The Python value of a numpy scalar (np.int64(1) -> 1); other values unchanged."""
-    return value.item() if isinstance(value, np.generic) else value
-
-
-def same_value(a: Any, b: Any) -> bool:
-    """Equal values of the same type: `same_value(1, 1.0)` is False; NaN equals NaN.
-
-    >>> same_value(float("nan"), float("nan")), same_value(1, "1")
-    (True, False)
-    """
-    a, b = plain(a), plain(b)
-    if is_missing(a) or is_missing(b):
-        return is_missing(a) and is_missing(b)
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, float) and math.isnan(a) and math.isnan(b):
-        return True
-    try:
-        return bool(a == b)
-    except (TypeError, ValueError):  # e.g. arrays: compare what users see
-        return repr(a) == repr(b)
-
-
-def display_value(value: Any) -> str | None:
-    """How a param value is shown, so that its type is visible: `1`, `1.0`, `'1'`; None if missing.
-
-    >>> display_value("rf"), display_value(1.0), display_value(None)
-    ("'rf'", '1.0', None)
-    """
-    value = plain(value)
-    return None if is_missing(value) else repr(value)
-
-
-def run_label(number: int, name: Any) -> str:
-    """The column label of a run: `#3 baseline`, or `#3` for a run without a name."""
-    return f"#{number}" if is_missing(name) or name == "" or name != name else f"#{number} {name}"
 
 
 class Comparison:
@@ -131,6 +88,7 @@ class Comparison:
         self.code: dict[int, str] = {int(k): v for k, v in (code or {}).items()}
         self.at_step: int | None = None if at_step is None else int(plain(at_step))
         self.differences_only = False
+        self.source: Any = None  # the Lab that made it (its widget re-computes from there), if any
         self._history = Histories(history, self.numbers)
 
     def __repr__(self) -> str:
@@ -252,6 +210,20 @@ class Comparison:
         """`metric` aligned by step: index `step`, a column per run, NaN where a run has no point."""
         return self._history.aligned(self._checked_metric(metric), self.labels)
 
+    @property
+    def all_params(self) -> pd.DataFrame:
+        """Every param (a row each, a column per run), whether or not only differences are shown."""
+        return self._params_all
+
+    @property
+    def history_metrics(self) -> list[str]:
+        """The metrics that have a step history in this comparison."""
+        return list(self._history.metrics)
+
+    def check_metric(self, metric: str) -> str:
+        """`metric` if the comparison knows it, else a ValueError that lists the metrics it has."""
+        return self._checked_metric(metric)
+
     def _checked_metric(self, metric: str) -> str:
         summarised = self._metrics_all.index.get_level_values("metric").unique().tolist()
         known = summarised + [m for m in self._history.metrics if m not in summarised]
@@ -327,7 +299,7 @@ class Comparison:
 
     def widget(self) -> CompareWidget:
         """An ipywidgets view: pick runs, differences only, the tables, a metric chart, exports."""
-        from ..notebook.widgets.compare import CompareWidget
+        from .widget import CompareWidget
 
         return CompareWidget(self)
 

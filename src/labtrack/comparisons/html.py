@@ -11,7 +11,8 @@ from datetime import datetime, timezone
 from html import escape
 from typing import TYPE_CHECKING
 
-from .export import (
+from .charts import has_history, history_png
+from .tables import (
     Table,
     comparison_tables,
     hypotheses_table,
@@ -19,7 +20,6 @@ from .export import (
     params_table,
     runs_table,
 )
-from .charts import has_history, history_png
 
 if TYPE_CHECKING:
     from .comparison import Comparison
@@ -104,7 +104,7 @@ def _charts(cmp: Comparison, charts: bool | Sequence[str]) -> str:
         [m for m in cmp.metric_names if has_history(cmp, m)] if charts is True else list(charts)
     )
     for metric in metrics:
-        cmp._checked_metric(metric)
+        cmp.check_metric(metric)
     figures = [
         f'<figure><img alt="{escape(m)} by step" src="data:image/png;base64,{history_png(cmp, m)}">'
         f"<figcaption>{escape(m)}</figcaption></figure>"

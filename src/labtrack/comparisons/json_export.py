@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .comparison import display_value, is_missing, plain
+from ..present.values import display_value, is_missing, json_number, json_safe, plain
 
 if TYPE_CHECKING:
     from .comparison import Comparison
@@ -25,32 +25,6 @@ def schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) that `to_json` follows."""
     text = resources.files("labtrack").joinpath("comparisons/schemas/comparison.schema.json").read_text("utf-8")
     return json.loads(text)
-
-
-def json_number(value: Any) -> float | int | str | None:
-    """A number for strict JSON: NaN of a summary means missing (null); infinities become strings."""
-    value = plain(value)
-    if value is None or is_missing(value):
-        return None
-    if isinstance(value, float) and not math.isfinite(value):
-        return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
-    return value
-
-
-def json_safe(value: Any) -> Any:
-    """Any value as strict JSON: non-finite floats as strings, tuples as lists, the rest repr()."""
-    value = plain(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, dict):
-        return {str(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [json_safe(v) for v in value]
-    if isinstance(value, (pd.Timestamp, datetime)):
-        return value.isoformat()
-    return repr(value)
 
 
 def param_value(number: int, value: Any) -> dict[str, Any]:
@@ -95,7 +69,7 @@ def _text(value: Any) -> str | None:
 
 def run_records(cmp: Comparison) -> list[dict[str, Any]]:
     records = []
-    for label, run in cmp._runs.iterrows():
+    for label, run in cmp.runs.iterrows():
         number = int(run["number"])
         records.append(
             {

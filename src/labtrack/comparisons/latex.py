@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .export import Table, comparison_tables, summary_label
+from .tables import Table, comparison_tables, summary_label
 
 if TYPE_CHECKING:
     from .comparison import Comparison

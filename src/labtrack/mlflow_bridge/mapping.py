@@ -1,6 +1,6 @@
 """How a labtrack run maps onto an MLflow run: names, values, tags, artifacts and batches.
 
-Pure functions over `RunRecord`s, without MLflow (push logic is in mlflow_sync.py), so the mapping
+Pure functions over `RunRecord`s, without MLflow (push logic is in pusher.py), so the mapping
 is testable anywhere. MLflow's limits are restated here: 250-character keys of letters, digits,
 `_ - . / :` and spaces; params up to 6,000 characters, tags up to 8,000; `log_batch` takes at most
 1,000 metrics, 100 params and 100 tags (1,000 entities) in a request under 1 MB.
@@ -16,9 +16,10 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..store.reads import RunRecord
+if TYPE_CHECKING:
+    from ..client import RunRecord
 
 MAPPING_VERSION = 1  # bump when the mapping changes, so the next push refreshes pushed runs
 TAG_UUID = "labtrack.uuid"

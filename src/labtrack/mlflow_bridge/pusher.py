@@ -1,5 +1,5 @@
 """Pushing runs into an MLflow tracking server through `MlflowClient` (the mapping is in
-mlflow_mapping.py; the entry point, `lt.push_mlflow`, in mlflow_sync.py).
+mapping.py; the entry point, `Lab.push_mlflow`, in sync.py).
 
 Pushing twice creates nothing new, and an interrupted push completes on the next call: each MLflow
 run gets the tag `labtrack.uuid` in the request that creates it, and `labtrack.push_complete` (a
@@ -34,12 +34,10 @@ from .mapping import (
     plan_run,
     point_identity,
 )
-from ..store import sync
+from .progress import PushProgress, point_count
 
 if TYPE_CHECKING:
-    from .sync import PushProgress
-    from ..store import Store
-    from ..store.reads import RunRecord
+    from ..client import Lab, RunRecord
 
 SCAN_ABOVE = 100  # more runs than this in one experiment: list pushed runs page by page, not one by one
 
@@ -91,18 +89,18 @@ class PushReport:
 class Pusher:
     """One push: finds or creates each experiment and run, then logs what MLflow lacks."""
 
-    def __init__(self, mlflow: SimpleNamespace, client: Any, store: Store, report: PushReport,
+    def __init__(self, mlflow: SimpleNamespace, client: Any, lab: Lab, report: PushReport,
                  experiment: str | None):
         self.mlflow = mlflow
         self.client = client
-        self.store = store
+        self.lab = lab
         self.report = report
         self.experiment = experiment
         self.run_ids: dict[str, str] = {}  # labtrack uuid -> MLflow run id, for parents
         self.uuids: dict[int, str] = {}
 
     def push(self, records: list[RunRecord], bar: PushProgress) -> None:
-        links = _hypothesis_links(self.store) if records else {}
+        links = _hypothesis_links(self.lab) if records else {}
         self.uuids = {r.number: r.uuid for r in records}
         groups: dict[str, list[RunRecord]] = {}
         for record in records:
@@ -160,7 +158,7 @@ class Pusher:
     def _parent(self, exp_id: str, record: RunRecord) -> tuple[str | None, str | None]:
         if record.parent is None:
             return None, None
-        uuid = self.uuids.get(record.parent) or self.store.run_record(record.parent).uuid
+        uuid = self.uuids.get(record.parent) or self.lab.get_run(record.parent).uuid
         if uuid not in self.run_ids and (run := self._find_run(exp_id, uuid)) is not None:
             self.run_ids[uuid] = run.info.run_id
         return uuid, self.run_ids.get(uuid)
@@ -203,7 +201,7 @@ class Pusher:
                                          f" {value[:60]!r} here; MLflow params cannot change")
         tags = [(k, v) for k, v in plan.tags.items() if have_tags.get(k) != v]
         points = []
-        for name, series in sync.metric_points(self.store, plan.number).items():
+        for name, series in self.lab.metric_points(plan.number).items():
             key = plan.metric_keys.get(name) or mlflow_key(name)
             if key in have_keys:  # resuming: leave out the points MLflow already has
                 present = {point_identity(m.step, m.timestamp) for m in self.client.get_metric_history(run_id, key)}
@@ -268,26 +266,18 @@ class Pusher:
         self.client.set_tag(run_id, TAG_COMPLETE, plan.fingerprint)
 
 
-def _hypothesis_links(store: Store) -> dict[int, list[dict[str, Any]]]:
+def _hypothesis_links(lab: Lab) -> dict[int, list[dict[str, Any]]]:
     """Per run number: the hypotheses it is treatment or baseline of, each with its current verdict."""
-    from ..fluent.evidence import baseline_runs, verdict
-    from ..store.hypotheses import linked_runs, list_hypotheses
+    from ..present.records import hypothesis_brief
 
     links: dict[int, list[dict[str, Any]]] = {}
-    for record in list_hypotheses(store):
-        treatment = linked_runs(store, record.id, "treatment")
-        info = {"id": f"H{record.id}", "statement": record.statement, "metric": record.metric,
-                "expect": record.expect, "min_effect": record.min_effect, "status": record.status,
-                "baseline": record.baseline, "experiment": record.experiment, "note": record.note,
-                "verdict": verdict(record.id).to_dict()}
-        for role, numbers in (("treatment", treatment), ("baseline", baseline_runs(store, record, treatment))):
+    for record in lab.hypothesis_records():
+        info = {**hypothesis_brief(record, lab.verdict(record)), "id": f"H{record.id}"}
+        treatment = lab.linked_runs(record.id, "treatment")
+        for role, numbers in (("treatment", treatment), ("baseline", lab.baseline_runs(record))):
             for number in numbers:
                 links.setdefault(number, []).append({**info, "role": role})
     return links
-
-
-def point_count(record: RunRecord) -> int:
-    return sum(m.count + m.nan_count for m in record.metrics.values())
 
 
 def _user() -> str | None:

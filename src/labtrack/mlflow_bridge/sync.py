@@ -1,5 +1,5 @@
-"""`lt.push_mlflow`: send runs to an MLflow tracking server; pushing again sends only what is missing,
-so an interrupted push completes on the next call (see mlflow_pusher.py for how). MLflow is an
+"""`Lab.push_mlflow` / `lt.push_mlflow`: send runs to an MLflow tracking server; pushing again sends only
+what is missing, so an interrupted push completes on the next call (see pusher.py for how). MLflow is an
 optional extra (`pip install 'labtrack[mlflow]'`), imported only here, when a push starts.
 """
 
@@ -10,38 +10,34 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-from ..fluent import runs as api
 from ..errors import FilterError, LabtrackError, RunNotFound
-from .pusher import Pusher, PushError, PushReport, point_count
-from ..store import sync
+from .progress import PushProgress
+from .pusher import Pusher, PushError, PushReport
 
 if TYPE_CHECKING:
-    from ..store import Store
-    from ..store.reads import RunRecord
+    from ..client import Lab
 
-__all__ = ["MlflowNotInstalled", "PushError", "PushReport", "push_mlflow", "select_runs"]
+__all__ = ["MlflowNotInstalled", "PushError", "PushReport", "push", "select_runs"]
 
 
 class MlflowNotInstalled(LabtrackError, ImportError):
     """MLflow is not installed; it comes with the optional extra `labtrack[mlflow]`."""
 
 
-def push_mlflow(uri: str, runs: Any = None, *, experiment: str | None = None, include_running: bool = False,
-                progress: bool = True) -> PushReport:
-    """Push runs to the MLflow tracking server at `uri`; pushing again sends only what is missing.
+def push(lab: Lab, uri: str, runs: Any = None, *, experiment: str | None = None,
+         include_running: bool = False, progress: bool = True) -> PushReport:
+    """Push runs of `lab` to the MLflow tracking server at `uri`; pushing again sends only what is missing.
 
     `runs`: None (every run), a filter ("metrics.acc > 0.9"), or run refs (a number, "#12", a uuid, a
     name, a list of those, or a frame from `lt.runs`). `experiment`: the MLflow experiment for every
     run (default: each run's own experiment). Running runs are skipped unless `include_running`.
 
-    >>> lt.push_mlflow("http://127.0.0.1:5000", "attributes.status = 'finished'")
+    >>> push(lt.open(), "http://127.0.0.1:5000", "attributes.status = 'finished'")
     """
     mlflow = _import_mlflow()
-    store = api.current_store()
-    store.points.flush()
     report = PushReport(uri)
     records = []
-    for record in (store.run_record(n) for n in select_runs(store, runs)):
+    for record in (lab.get_run(n) for n in select_runs(lab, runs)):
         if record.status == "running" and not include_running:
             report.skipped.append(record.number)
             report.notes.append(f"run #{record.number} is still running and was skipped; push it once it"
@@ -49,7 +45,7 @@ def push_mlflow(uri: str, runs: Any = None, *, experiment: str | None = None, in
         else:
             records.append(record)
     _check_reachable(uri)
-    pusher = Pusher(mlflow, mlflow.MlflowClient(tracking_uri=uri), store, report, experiment)
+    pusher = Pusher(mlflow, mlflow.MlflowClient(tracking_uri=uri), lab, report, experiment)
     try:
         with PushProgress(progress, records) as bar:
             pusher.push(records, bar)
@@ -59,19 +55,19 @@ def push_mlflow(uri: str, runs: Any = None, *, experiment: str | None = None, in
     return report
 
 
-def select_runs(store: Store, runs: Any) -> list[int]:
+def select_runs(lab: Lab, runs: Any) -> list[int]:
     """Run numbers from None (all), a filter, a run ref, a list of refs or a frame from `lt.runs`."""
     if runs is None:
-        return sync.selected_run_ids(store)
+        return lab.filtered()
     if isinstance(runs, str):
         try:
-            return sync.selected_run_ids(store, runs)
+            return lab.filtered(runs)
         except FilterError as error:  # not a filter: maybe a run's number, uuid or name
             try:
-                return [store.resolve_run(runs)]
+                return [lab.resolve(runs)]
             except RunNotFound:
                 raise error from None
-    return sorted(set(api.run_numbers(runs, store)))
+    return sorted(set(lab.run_numbers(runs)))
 
 
 def _import_mlflow() -> SimpleNamespace:
@@ -99,47 +95,3 @@ def _check_reachable(uri: str) -> None:
     except OSError as exc:
         raise PushError(f"cannot reach the MLflow server at {uri} ({exc.strerror or exc}); check the URI,"
                         " or start a server: mlflow server --host 127.0.0.1 --port 5000") from None
-
-
-class PushProgress:
-    """A rich progress bar (runs, and metric points) on stderr, or nothing when disabled."""
-
-    def __init__(self, enabled: bool, records: list[RunRecord]):
-        self.enabled = enabled and bool(records)
-        self.total_runs = len(records)
-        self.total_points = sum(point_count(r) for r in records)
-        self.bar: Any = None
-
-    def __enter__(self) -> PushProgress:
-        if self.enabled:
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-            )
-
-            self.bar = Progress(TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(),
-                                TimeElapsedColumn(), console=Console(stderr=True))
-            self.bar.start()
-            self.runs = self.bar.add_task("runs", total=self.total_runs)
-            self.points = self.bar.add_task("metric points", total=self.total_points)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-    def start_run(self, record: RunRecord) -> None:
-        if self.bar is not None:
-            self.bar.update(self.runs, description=f"run {record.label}"[:24])
-
-    def end_run(self) -> None:
-        if self.bar is not None:
-            self.bar.advance(self.runs)
-
-    def advance(self, points: int) -> None:
-        if self.bar is not None and points:
-            self.bar.advance(self.points, points)

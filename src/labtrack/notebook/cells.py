@@ -8,9 +8,10 @@ import sqlite3
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from ..fluent import runs as api
-from .capture import TrackingWarning
 from ..errors import StoreError
+from ..fluent import session
+from ..fluent.runs import end as end_specific
+from .capture import TrackingWarning
 
 if TYPE_CHECKING:
     from ..tracking.run import Run
@@ -36,9 +37,7 @@ def failure_message(step: str, exc: BaseException) -> str:
 def store_path() -> str:
     """Where the store is, for messages (never raises)."""
     try:
-        from ..store.location import resolve_store
-
-        return str(resolve_store().db_path)
+        return str(session.store_path())
     except Exception:
         return "the store"
 
@@ -105,7 +104,7 @@ class UntrackedRun:
 def end_run(run: Run, status: str, exc: BaseException | None) -> None:
     """End `run`, storing the traceback from the user's code down (without labtrack's frames)."""
     if exc is None:
-        api._end_specific(run, status, None)
+        end_specific(run, status, None)
         return
     original = exc.__traceback__
     tb = original
@@ -113,15 +112,13 @@ def end_run(run: Run, status: str, exc: BaseException | None) -> None:
         tb = tb.tb_next
     exc.__traceback__ = tb
     try:
-        api._end_specific(run, status, exc)
+        end_specific(run, status, exc)
     finally:
         exc.__traceback__ = original
 
 
 def remove_from_stack(item: Any) -> None:
-    with api._session.lock:
-        if item in api._session.stack:
-            api._session.stack.remove(item)
+    session.leave(item)
 
 
 def execution_count(shell: Any) -> int | None:

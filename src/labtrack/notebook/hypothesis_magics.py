@@ -10,9 +10,9 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
-from ..fluent import evidence as hyp
 from ..errors import LabtrackError
 from ..evidence.verdicts import BADGE_COLOURS, Verdict, badge
+from ..fluent import evidence as hyp
 
 _COLOURS = {"green": "#1a7f37", "red": "#cf222e", "amber": "#9a6700", "grey": "#6e7781"}
 
@@ -123,12 +123,12 @@ class HypothesisMagics(Magics):
         if command == "close":
             record = hyp.find_hypothesis(ref)
             verdict = hyp.close(record.id, note)
-            return VerdictCard(hyp.get_hypothesis(hyp.api.current_store(), record.id), verdict)
+            return VerdictCard(hyp.find_hypothesis(record.id), verdict)
         if ref is None:
             raise UsageError(f"%hypothesis {command} needs an id, e.g. %hypothesis {command} H2")
         if command == "use":
             hyp.activate(ref)
-        record = hyp.get_hypothesis(hyp.api.current_store(), hyp.parse_id(ref))
+        record = hyp.find_hypothesis(ref)
         return VerdictCard(record, hyp.verdict(record.id))
 
     @magic_arguments(name="%metric")

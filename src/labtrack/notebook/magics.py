@@ -15,8 +15,9 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
-from ..fluent import runs as api
 from ..errors import FilterError, LabtrackError, RunNotFound
+from ..fluent import runs as api
+from ..fluent.session import default_lab
 from .tracker import RunOptions, Tracker
 
 try:  # IPython >= 8.12: a trailing `;` in the cell silences its value, as in any cell
@@ -158,9 +159,7 @@ class TrackMagics(Magics):
     def _show_runs(self, filter_text: str | None, args: Any) -> None:
         from IPython.display import display
 
-        from ..fluent.evidence import summary_values
-        from ..store.hypotheses import definitions
-        from .widgets.tables import RunsTable
+        from .widgets.tables import RunsTableView
 
         experiment = None if args.all else (args.experiment or self.tracker.experiment())
         try:
@@ -168,12 +167,12 @@ class TrackMagics(Magics):
         except FilterError as exc:
             raise UsageError(str(exc)) from None
         limit = args.limit or RUNS_LIMIT
-        store = api.current_store()
-        defined = definitions(store, experiment)  # --all: the store-wide ones
+        lab = default_lab()
+        defined = lab.definitions(experiment)  # --all: the store-wide ones
         numbers = [int(n) for n in frame["number"].tail(limit)] if not frame.empty else []
-        summaries = {name: summary_values(store, numbers, d) for name, d in defined.items()
+        summaries = {name: lab.summary_values(numbers, d) for name, d in defined.items()
                      if d.summary != "last" and f"metrics.{name}" in frame.columns}
-        display(RunsTable(frame, limit=limit, experiment=experiment, definitions=defined, summaries=summaries))
+        display(RunsTableView(frame, limit=limit, experiment=experiment, definitions=defined, summaries=summaries))
 
     def _show_run(self, ref: str) -> None:
         from IPython.display import display
@@ -190,8 +189,6 @@ class TrackMagics(Magics):
     def _compare(self, refs: list[str]) -> None:
         from IPython.display import display
 
-        from .widgets.compare import compare_magic_view
-
         try:
             display(compare_magic_view(refs))
         except (LabtrackError, ValueError) as exc:
@@ -205,6 +202,16 @@ class TrackMagics(Magics):
         except (LabtrackError, ValueError) as exc:
             raise UsageError(str(exc)) from None
         print(f"Wrote the comparison of {len(refs)} run(s) to {path}")
+
+
+def compare_magic_view(refs: list[str]) -> Any:
+    """The view `%track compare RUN RUN...` shows: refs are numbers, '#3', uuids, names or a filter.
+
+    >>> compare_magic_view(["3", "#4", "baseline"])  # doctest: +SKIP
+    """
+    if not refs:
+        raise ValueError("name the runs to compare, e.g. %track compare 3 4 or %track compare '#3' baseline")
+    return default_lab().compare(*refs).widget()
 
 
 _RUNS_OPTION = re.compile(r"\s*(--all\b|-h\b|--help\b|(?:-n|--limit)\s+\S+|(?:-e|--experiment)\s+(?:'[^']*'|\"[^\"]*\"|\S+))")

@@ -14,7 +14,10 @@ from typing import Any
 
 from IPython.core.error import UsageError
 
+from ..errors import LabtrackError, StoreError
 from ..fluent import runs as api
+from ..fluent import session
+from ..tracking.run import Run, status_for
 from .capture import Environment, NotebookLocator, literal_params
 from .cells import (
     UntrackedRun,
@@ -26,9 +29,7 @@ from .cells import (
     user_warning,
     warn,
 )
-from ..errors import LabtrackError, StoreError
 from .figures import FigureCapture
-from ..tracking.run import Run, status_for
 from .widgets.live import LiveJob, LiveViews, MetricTrail, RunSummary
 
 FIRST_CELL_WAIT_S = 3.0  # the first tracked cell waits this long, at most, for the environment
@@ -139,7 +140,7 @@ class Tracker:
         run = self._begin(options, code)
         if run is None:
             stand_in = UntrackedRun()
-            api._session.stack.append(stand_in)  # so the cell's lt.log(...) calls still work
+            session.enter(stand_in)  # so the cell's lt.log(...) calls still work
             try:
                 return run_body(self.shell, body, header)
             finally:
@@ -191,7 +192,7 @@ class Tracker:
 
     def status(self) -> str:
         """A line about the open run (or the API's active run), for `%track status`."""
-        current = self.open.run if self.open else api.active_run()
+        current = self.open.run if self.open else session.active_run()
         if current is None or not isinstance(current, Run):
             return "No run open. Start one with %track start NAME, or put %%track on a cell."
         trail = MetricTrail(current)
@@ -203,7 +204,7 @@ class Tracker:
     def experiment(self) -> str:
         """The experiment new runs join: the notebook's file stem when known, else the default."""
         self._guard("find the notebook's path", self._notebook)
-        return api.default_experiment()
+        return session.default_experiment()
 
     # -- the steps ------------------------------------------------------------------------
     def _begin(self, options: RunOptions, code: str) -> Run | None:
@@ -262,7 +263,7 @@ class Tracker:
 
     def _add_cell(self, current: OpenRun, source: str, count: int | None) -> None:
         current.cells.append(f"# In[{count if count is not None else ' '}]:\n{source.rstrip()}\n")
-        current.run.store.update_run(current.run.number, code="\n".join(current.cells))
+        current.run.set_fields(code="\n".join(current.cells))
         params = self._literal_params(self.shell.transform_cell(source), current.options)
         if params:
             current.run.log_params(**params)
@@ -286,8 +287,8 @@ class Tracker:
 
     def _notebook(self) -> str | None:
         path = self.notebook.path(wait=FIRST_CELL_WAIT_S)
-        if path and api.default_experiment() == api.DEFAULT_EXPERIMENT:
-            api.set_experiment(Path(path).stem)  # runs made from a notebook join its experiment
+        if path and session.default_experiment() == session.DEFAULT_EXPERIMENT:
+            session.set_experiment(Path(path).stem)  # runs made from a notebook join its experiment
         return path
 
     def _prepare_environment(self) -> None:
@@ -303,11 +304,11 @@ class Tracker:
             if not self.environment.ready:
                 return None
         self.environment.refresh()
-        store = api.current_store()
-        key = (str(store.path), self.environment.version)
+        lab = session.default_lab()
+        key = (str(lab.path), self.environment.version)
         env_id = self._env_ids.get(key)
         if env_id is None:
-            env_id = self._env_ids[key] = store.environment_id(self.environment.snapshot())
+            env_id = self._env_ids[key] = lab.environment_id(self.environment.snapshot())
         return env_id
 
     def _update_environment(self, run: Run) -> None:
@@ -317,7 +318,7 @@ class Tracker:
         if self.environment.version != version and self.environment.ready:
             env_id = self._environment_id()
             if env_id is not None:
-                run.store.update_run(run.number, environment_id=env_id)
+                run.set_fields(environment_id=env_id)
 
     # -- failing soft ---------------------------------------------------------------------
     def _guard(self, step: str, func: Any, *args: Any, **kwargs: Any) -> Any:

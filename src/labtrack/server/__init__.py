@@ -26,12 +26,12 @@ def _load_jupyter_server_extension(server_app: ServerApp) -> None:
     """Make sure the store folder exists, then register the REST routes."""
     from .config import LabtrackExtension
     from .routes import setup_routes
-    from .service import StoreService
+    from .service import LabService
 
     settings = LabtrackExtension(parent=server_app)
-    location = settings.store_location(server_app.root_dir)
-    location.folder.mkdir(parents=True, exist_ok=True)
+    folder = settings.store_folder(server_app.root_dir)
+    folder.mkdir(parents=True, exist_ok=True)
     if settings.store_dir:  # kernels this server starts then record into the store the panel shows
-        os.environ["LABTRACK_DIR"] = str(location.folder)
-    setup_routes(server_app.web_app, StoreService(location, root_dir=server_app.root_dir))
-    server_app.log.info("labtrack: store %s", location.folder)
+        os.environ["LABTRACK_DIR"] = str(folder)
+    setup_routes(server_app.web_app, LabService(folder, root_dir=server_app.root_dir))
+    server_app.log.info("labtrack: store %s", folder)

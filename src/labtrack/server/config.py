@@ -12,7 +12,7 @@ from pathlib import Path
 from traitlets import Unicode
 from traitlets.config import Configurable
 
-from ..store.location import STORE_DIRNAME, StoreLocation, resolve_store
+from ..client import STORE_DIRNAME, Lab
 
 
 class LabtrackExtension(Configurable):
@@ -27,10 +27,10 @@ class LabtrackExtension(Configurable):
         ),
     )
 
-    def store_location(self, root_dir: str | os.PathLike[str]) -> StoreLocation:
-        """Where the store is: `store_dir`, else LABTRACK_DIR, else `<root_dir>/.labtrack`."""
+    def store_folder(self, root_dir: str | os.PathLike[str]) -> Path:
+        """The store's folder: `store_dir`, else LABTRACK_DIR, else `<root_dir>/.labtrack`."""
         if self.store_dir:
-            return resolve_store(self.store_dir)
+            return Lab.locate(self.store_dir).parent
         if os.environ.get("LABTRACK_DIR"):
-            return resolve_store(os.environ["LABTRACK_DIR"])
-        return resolve_store(Path(root_dir).expanduser() / STORE_DIRNAME)
+            return Lab.locate(os.environ["LABTRACK_DIR"]).parent
+        return Lab.locate(Path(root_dir).expanduser() / STORE_DIRNAME).parent

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ..client import RUN_COLUMNS
 from ..errors import LabtrackError
-from ..store.reads import RUN_COLUMNS
 
 # The Run fields `sort` accepts besides `params.X`, `metrics.X` and `tags.X`.
 RUN_FIELDS = tuple(RUN_COLUMNS)

@@ -19,7 +19,7 @@ from jupyter_server.utils import url_path_join
 from ..errors import LabtrackError
 from . import queries
 from .records import encode_json
-from .service import Download, StoreService
+from .service import Download, LabService
 
 API_PREFIX = "labtrack/api"
 SERVICE_SETTING = "labtrack_service"
@@ -40,7 +40,7 @@ class LabtrackHandler(APIHandler):
     """Base of every labtrack route: gives `service` and `args`, answers JSON, and turns exceptions into JSON errors."""
 
     @property
-    def service(self) -> StoreService:
+    def service(self) -> LabService:
         return self.settings[SERVICE_SETTING]
 
     @property
@@ -216,7 +216,7 @@ ROUTES: list[tuple[str, type[LabtrackHandler]]] = [
 ]
 
 
-def setup_routes(web_app: tornado.web.Application, service: StoreService) -> None:
+def setup_routes(web_app: tornado.web.Application, service: LabService) -> None:
     """Register every route of `ROUTES` and the service the handlers share."""
     web_app.settings[SERVICE_SETTING] = service
     base_url = web_app.settings["base_url"]

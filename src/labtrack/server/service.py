@@ -1,10 +1,10 @@
-"""What the REST API asks of the store, with no web framework in sight (handlers call it in a thread).
+"""The REST API as calls on a `Lab`, with no web framework in sight (handlers call it in a thread).
 
-The service opens its own `Store` on the server's store folder (never the process-wide `lt` session),
-so every answer comes from the store the panel shows; the Store's lock makes it safe across threads.
+The service opens its own `Lab` on the server's store folder (never the process-wide `lt` default),
+so every answer comes from the store the panel shows; the Lab is safe to share across threads. What is
+here is HTTP's part: query checks, caches keyed by the store's change marker, JSON text, file names.
 
->>> from labtrack.store import resolve_store
->>> service = StoreService(resolve_store("/tmp/project/.labtrack"), root_dir="/tmp/project")
+>>> service = LabService(Path("/tmp/project/.labtrack"), root_dir="/tmp/project")
 >>> service.status()["runs"]
 0
 """
@@ -21,13 +21,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from ..errors import ArtifactNotFound
-from ..store.location import StoreLocation
+from ..present import records as present
+from ..present.names import export_name
+from ..present.values import json_number
 from . import records
 from .queries import MAX_POINTS, QueryError, RunsQuery
 
 if TYPE_CHECKING:
+    from ..client import Lab
     from ..comparisons.comparison import Comparison
-    from ..store import Store
 
 CRASH_CHECK_EVERY_S = 5.0  # how often `status` (the panel's poll) looks for runs whose kernel died
 RUNS_CACHE_SIZE = 4  # whole runs tables, one per (filter, experiment): ~40 MB each at 10,000 runs
@@ -78,7 +80,7 @@ class ArtifactFile:
 
 
 @dataclass(frozen=True)
-class RunsTable:
+class CachedRuns:
     """The runs of one (filter, experiment) at one change marker, as `Run` records (cached), and the
     JSON text of each record once a request has needed it (re-sorting and paging then encode nothing)."""
 
@@ -118,50 +120,47 @@ def labtrack_version() -> str:
         return "0+unknown"
 
 
-class StoreService:
+class LabService:
     """The store as the server sees it. Every method blocks: call it with `asyncio.to_thread`."""
 
-    def __init__(self, location: StoreLocation, root_dir: str | Path | None = None) -> None:
-        self.location = location
+    def __init__(self, folder: str | Path, root_dir: str | Path | None = None) -> None:
+        self.folder = Path(folder)
         self.root_dir = Path(root_dir).expanduser().resolve() if root_dir else None
-        self._store: Store | None = None
+        self._lab: Lab | None = None
         self._open_lock = threading.Lock()
         self._cache_lock = threading.Lock()
-        self._runs_cache: OrderedDict[tuple, RunsTable] = OrderedDict()
+        self._runs_cache: OrderedDict[tuple, CachedRuns] = OrderedDict()
         self._series_cache: OrderedDict[tuple, tuple[int, dict[str, Any]]] = OrderedDict()
         self._crash_checked = 0.0
 
     @property
-    def store(self) -> Store:
-        """The server's own Store, opened (and created if missing) on first use."""
-        store = self._store
-        if store is None:
+    def lab(self) -> Lab:
+        """The server's own Lab, opened (and its store created if missing) on first use."""
+        lab = self._lab
+        if lab is None:
             with self._open_lock:
-                if self._store is None:
-                    from ..store import Store
+                if self._lab is None:
+                    from ..client import Lab
 
-                    self._store = Store.open(self.location.folder)
-                store = self._store
-        return store
+                    self._lab = Lab.open(self.folder)
+                lab = self._lab
+        return lab
 
     def close(self) -> None:
         with self._open_lock:
-            if self._store is not None:
-                self._store.close()
-                self._store = None
+            if self._lab is not None:
+                self._lab.close()
+                self._lab = None
 
     # -- status and runs ------------------------------------------------------------------
     def status(self) -> Status:
         """The store's path, the run count and the change marker (runs whose kernel died become crashed)."""
-        store = self.store
+        lab = self.lab
         if time.monotonic() - self._crash_checked > CRASH_CHECK_EVERY_S:
             self._crash_checked = time.monotonic()
-            store.mark_crashed_runs()
-        with store.snapshot():
-            runs, change = store.run_count(), store.change_marker()
-        return Status(
-            store=str(self.location.folder), version=labtrack_version(), runs=runs, change=change
-        )
+            lab.mark_crashed_runs()
+        runs, change = lab.status()
+        return Status(store=str(self.folder), version=labtrack_version(), runs=runs, change=change)
 
     def runs_json(self, query: RunsQuery) -> str:
         """`GET runs`: the runs matching the query, sorted and paged, with the names of every column (JSON text)."""
@@ -180,27 +179,27 @@ class StoreService:
         page = ",".join(table.json_of(row) for row in rows[query.offset : end])
         return f'{records.encode_json(head)[:-1]},"runs":[{page}]}}'
 
-    def _runs_table(self, query: RunsQuery) -> RunsTable:
+    def _runs_table(self, query: RunsQuery) -> CachedRuns:
         """The runs a query selects; whole tables (no `after` / `numbers`) are cached until the next write."""
-        store = self.store
+        lab = self.lab
         key = (query.filter, query.experiment)
         whole = query.after is None and query.numbers is None
-        with store.snapshot():  # the marker and the runs from one state of the store
-            change = store.change_marker()
+        with lab.snapshot():  # the marker and the runs from one state of the store
+            change = lab.status()[1]
             with self._cache_lock:
                 cached = self._runs_cache.get(key) if whole else None
                 if cached is not None and cached.change == change:
                     self._runs_cache.move_to_end(key)
                     return cached
             numbers = None if query.numbers is None else list(query.numbers)
-            listed = store.runs_table(
+            listed = lab.runs_listing(
                 query.filter, query.experiment, after=query.after, numbers=numbers
             )
             experiments = [row["experiment"] for row in listed.rows]
             definitions = self._definitions(query.experiment, experiments)
             self._add_summaries(listed.rows, definitions)
-        rows = records.jsonable_rows(listed.rows)
-        table = RunsTable(change, rows, listed.params, listed.metrics, definitions)
+        rows = present.jsonable_rows(listed.rows)
+        table = CachedRuns(change, rows, listed.params, listed.metrics, definitions)
         if whole:  # one table per (filter, experiment): the marker only grows, older ones are dead
             with self._cache_lock:
                 self._runs_cache[key] = table
@@ -213,14 +212,11 @@ class StoreService:
         self, experiment: str | None, experiments: list[str]
     ) -> dict[str, dict[str, Any]]:
         """Metric definitions in force: the experiment's, else merged over the runs' experiments (first wins)."""
-        from ..store.hypotheses import definitions
-
         merged: dict[str, dict[str, Any]] = {}
         for name in [experiment] if experiment else [*dict.fromkeys(experiments), None]:
-            for metric, d in definitions(self.store, name).items():
+            for metric, d in self.lab.definitions(name).items():
                 merged.setdefault(
-                    metric,
-                    {"goal": d.goal, "target": records.json_number(d.target), "summary": d.summary},
+                    metric, {"goal": d.goal, "target": json_number(d.target), "summary": d.summary}
                 )
         return merged
 
@@ -228,29 +224,26 @@ class StoreService:
         self, rows: list[dict[str, Any]], definitions: dict[str, dict[str, Any]]
     ) -> None:
         """Each row's `summaries`: the summary its definition names (best or mean) of each defined metric."""
-        from ..store.listing import add_summaries
-
         chosen = {
             metric: (d["summary"], d["goal"])
             for metric, d in definitions.items()
             if d["summary"] != "last"
         }
-        with self.store.snapshot() as conn:
-            add_summaries(conn, rows, chosen)
+        self.lab.add_summaries(rows, chosen)
 
     def run(self, ref: str) -> dict[str, Any]:
         """`GET runs/<ref>`: everything about one run (ref: number, #number, uuid or its prefix, name)."""
-        from ..store.hypotheses import HypothesisNotFound, get_hypothesis
+        from ..client import HypothesisNotFound
 
-        record = self.store.run_record(ref)
+        record = self.lab.get_run(ref)
         hypothesis = None
         if record.hypothesis_id is not None:
             try:
-                found = get_hypothesis(self.store, record.hypothesis_id)
+                found = self.lab.get_hypothesis(record.hypothesis_id)
                 hypothesis = {"id": found.id, "statement": found.statement}
             except HypothesisNotFound:
                 pass
-        return records.run_detail(
+        return present.run_detail(
             record, notebook_path=self.notebook_path(record.notebook), hypothesis=hypothesis
         )
 
@@ -265,7 +258,7 @@ class StoreService:
 
     def _numbers(self, refs: list[str]) -> list[int]:
         """Run numbers for refs (number, #number, uuid, name), duplicates dropped; RunNotFound for a stranger."""
-        return list(dict.fromkeys(self.store.resolve_run(ref) for ref in refs))
+        return list(dict.fromkeys(self.lab.resolve(ref) for ref in refs))
 
     # -- histories, comparisons, exports ---------------------------------------------------
     def history(self, refs: list[str], metric: str, max_points: int = 2000) -> dict[str, Any]:
@@ -275,11 +268,11 @@ class StoreService:
         re-reads only its running runs."""
         if not 2 <= max_points <= MAX_POINTS:
             raise QueryError(f"max_points must be between 2 and {MAX_POINTS}, not {max_points}")
-        store = self.store
+        lab = self.lab
         numbers = self._numbers(refs)
-        names = store.run_names(numbers)
+        names = lab.run_names(numbers)
         # versions before points: a write in between makes the next request read again
-        versions = store.metric_counts(numbers, metric)
+        versions = lab.metric_counts(numbers, metric)
         with self._cache_lock:
             cached = {n: self._series_cache.get((n, metric, max_points)) for n in numbers}
             for n in numbers:
@@ -287,7 +280,7 @@ class StoreService:
                     self._series_cache.move_to_end((n, metric, max_points))
         stale = [n for n in numbers if cached[n] is None or cached[n][0] != versions.get(n, 0)]
         if stale:
-            for number, data in store.chart_history(stale, metric, max_points).items():
+            for number, data in lab.chart_history(stale, metric, max_points).items():
                 cached[number] = (versions.get(number, 0), _chart_series(data))
             with self._cache_lock:
                 for number in stale:
@@ -301,9 +294,7 @@ class StoreService:
         self, refs: list[str], *, diff: bool = False, at_step: int | None = None
     ) -> Comparison:
         """The `Comparison` of these runs, computed as `lt.compare` does (differences only with `diff`)."""
-        from ..fluent.runs import comparison_of
-
-        comparison = comparison_of(self.store, self._numbers(refs), at_step=at_step)
+        comparison = self.lab.comparison(self._numbers(refs), at_step=at_step)
         return comparison.diff() if diff else comparison
 
     def compare_json(
@@ -321,50 +312,33 @@ class StoreService:
         suffix, media_type, method = EXPORTS[fmt]
         comparison = self.comparison(refs, diff=diff, at_step=at_step)
         body = getattr(comparison, method)()
-        shown = "-".join(map(str, comparison.numbers[:10]))
-        more = len(comparison.numbers) - 10
-        stem = (
-            f"labtrack-compare-{shown}"
-            + (f"-and-{more}-more" if more > 0 else "")
-            + ("-diff" if diff else "")
-        )
-        return Download(body.encode("utf-8"), media_type, stem + suffix)
+        return Download(body.encode("utf-8"), media_type, export_name(comparison.numbers, suffix, diff=diff))
 
     # -- hypotheses --------------------------------------------------------------------------
     def hypotheses(self) -> list[dict[str, Any]]:
         """`GET hypotheses`: every hypothesis with its verdict and the numbers behind it."""
-        from ..fluent.evidence import verdict_of
-        from ..store.hypotheses import list_hypotheses
-
-        return [
-            records.hypothesis_row(h, verdict_of(self.store, h))
-            for h in list_hypotheses(self.store)
-        ]
+        lab = self.lab
+        return [present.hypothesis_record(h, lab.verdict(h)) for h in lab.hypothesis_records()]
 
     def hypothesis(self, ref: str) -> dict[str, Any]:
         """`GET hypotheses/<id>`: one hypothesis (3 or H3) with its treatment and baseline runs in full."""
-        from ..fluent.evidence import baseline_runs, parse_id, verdict_of
-        from ..store.hypotheses import get_hypothesis, linked_runs
-
-        store = self.store
-        record = get_hypothesis(store, parse_id(ref))
-        treatment = linked_runs(store, record.id, "treatment")
-        baseline = baseline_runs(store, record, treatment)
+        lab = self.lab
+        record = lab.get_hypothesis(ref)
         return {
-            **records.hypothesis_row(record, verdict_of(store, record)),
-            "runs": self._rows_of(treatment),
-            "baseline_runs": self._rows_of(baseline),
+            **present.hypothesis_record(record, lab.verdict(record)),
+            "runs": self._rows_of(lab.linked_runs(record.id, "treatment")),
+            "baseline_runs": self._rows_of(lab.baseline_runs(record)),
         }
 
     def _rows_of(self, numbers: list[int]) -> list[dict[str, Any]]:
         """`Run` records of these runs, in this order."""
         if not numbers:
             return []
-        with self.store.snapshot():
-            listed = self.store.runs_table(numbers=numbers)
+        with self.lab.snapshot():
+            listed = self.lab.runs_listing(numbers=numbers)
             experiments = [row["experiment"] for row in listed.rows]
             self._add_summaries(listed.rows, self._definitions(None, experiments))
-        by_number = {row["number"]: row for row in records.jsonable_rows(listed.rows)}
+        by_number = {row["number"]: row for row in present.jsonable_rows(listed.rows)}
         return [by_number[n] for n in numbers if n in by_number]
 
     # -- artifacts ---------------------------------------------------------------------------
@@ -376,13 +350,13 @@ class StoreService:
                 f"no artifact {digest[:80]!r}: artifacts are named by the 64 hex digits"
                 " of their sha256"
             )
-        info = self.store.artifact_info(digest)
+        lab = self.lab
+        info = lab.artifact_info(digest)
         if info is None:
             raise ArtifactNotFound(f"no artifact {digest} in this store")
         media_type, names = info
-        files = self.store.artifacts
-        path = files.path_for(digest).resolve()
-        if not path.is_relative_to(files.root.resolve()) or not path.is_file():
+        path = lab.artifact_path(digest).resolve()
+        if not path.is_relative_to(lab.artifact_root.resolve()) or not path.is_file():
             raise ArtifactNotFound(
                 f"artifact {digest} is recorded but its file is missing"
                 " (`labtrack doctor` checks the store)"

@@ -104,6 +104,10 @@ class Run:
         self._check_active()
         self.store.set_params(self.number, params)
 
+    def set_fields(self, **fields: Any) -> None:
+        """Record fields of the run itself: code, notebook, execution_count, environment_id."""
+        self.store.update_run(self.number, **fields)
+
     def set_tags(self, **tags: Any) -> None:
         """Attach text labels to the run."""
         self._check_active(allow_ended=True)

@@ -18,6 +18,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ...present.text import fmt_duration
+
 if TYPE_CHECKING:
     from ...tracking.run import Run
 
@@ -301,8 +303,4 @@ def _fmt(value: Any) -> str:
 
 
 def _fmt_seconds(seconds: float) -> str:
-    if seconds < 60:
-        return f"{seconds:.2f} s" if seconds < 10 else f"{seconds:.1f} s"
-    minutes, secs = divmod(int(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s"
+    return fmt_duration(seconds)

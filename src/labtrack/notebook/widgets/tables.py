@@ -9,15 +9,14 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from ...present.format import fmt_duration
-from ...present.format import fmt_value as _fmt_value
+from ...present.text import fmt_duration
+from ...present.text import fmt_value as _fmt_value
 from .live import STATUS_COLOR
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ...store.hypotheses import MetricDefinition
-    from ...store.reads import RunRecord
+    from ...client import MetricDefinition, RunRecord
 
 def fmt_value(value: Any) -> str:
     """A table cell: NaN reads as blank (in a table of runs it mostly means the metric is missing)."""
@@ -33,12 +32,12 @@ def fmt_time(epoch: float | None) -> str:
     return "" if epoch is None else datetime.fromtimestamp(epoch).strftime("%Y-%m-%d %H:%M:%S")
 
 
-class RunsTable:
+class RunsTableView:
     """The runs of `lt.runs()` as a table: number, name, status, metrics, params, start, duration.
     A metric shows its last value, or the run's value in `summaries` (metric -> {number: value}) when
     given; `definitions` mark the headers (`acc ↑`, `acc ↑ best` for a summary shown).
 
-    >>> RunsTable(lt.runs(), limit=20)
+    >>> RunsTableView(lt.runs(), limit=20)
     """
 
     def __init__(self, frame: pd.DataFrame, limit: int = 50, experiment: str | None = None, *,

@@ -1,8 +1,8 @@
 """The compare view: pick runs, see what differs, chart a metric, export the comparison to a file.
 
 `Comparison.widget()` and `%track compare RUN RUN...` show it. Everything it computes comes from
-the public API (`lt.runs`, `lt.compare`) and the `Comparison`'s own HTML tables and exports; the
-widget only arranges them. Its state holds run labels, metric names and a folder: no secrets.
+the `Lab` that made the comparison (`comparison.source`: its `runs()` and `compare()`) and the
+`Comparison`'s own HTML tables and exports; the widget only arranges them. Its state holds run labels, metric names and a folder: no secrets.
 
 >>> lt.compare(3, 4).widget()  # doctest: +SKIP
 """
@@ -13,33 +13,22 @@ import base64
 import contextlib
 import copy
 import html
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
-if TYPE_CHECKING:
-    from ...comparisons.comparison import Comparison
+from ..present.names import export_name
+from ..present.values import run_label
 
-__all__ = ["EXPORTS", "CompareWidget", "compare_magic_view", "export_name"]
+if TYPE_CHECKING:
+    from .comparison import Comparison
+
+__all__ = ["EXPORTS", "CompareWidget", "export_name"]
 
 EXPORTS = {"Markdown": ".md", "CSV": ".csv", "JSON": ".json", "LaTeX": ".tex", "HTML": ".html"}
 MAX_PICKABLE_RUNS = 2000  # the newest runs offered by the picker; compared runs are always offered
-NAMED_RUNS = 8  # run numbers spelled out in an export's file name
-
-
-def export_name(numbers: Sequence[int], suffix: str) -> str:
-    """The file an export button writes: `labtrack-compare-3-4.md`.
-
-    >>> export_name([3, 4, 9], ".html")
-    'labtrack-compare-3-4-9.html'
-    """
-    shown = "-".join(str(n) for n in numbers[:NAMED_RUNS])
-    more = f"-and-{len(numbers) - NAMED_RUNS}-more" if len(numbers) > NAMED_RUNS else ""
-    return f"labtrack-compare-{shown}{more}{suffix}"
-
-
 def _message(text: str, *, error: bool = False) -> str:
     colour = "#cf222e" if error else "#1a7f37"
     return f'<span style="color: {colour}">{html.escape(text)}</span>'
@@ -119,16 +108,15 @@ class CompareWidget:
 
     def _load_choices(self) -> None:
         """The picker's choices (the store's newest runs plus the compared ones) and its value."""
-        import labtrack as lt
-
         labels: dict[str, int] = {}
+        source = self.comparison.source
         try:
-            frame = lt.runs().tail(MAX_PICKABLE_RUNS)
-        except Exception as exc:  # a comparison made from frames may have no store behind it
+            if source is None:
+                raise ValueError("it was made from frames, not from a store")
+            frame = source.runs().tail(MAX_PICKABLE_RUNS)
+        except Exception as exc:  # a comparison made from frames has no store behind it
             self.status.value = _message(f"cannot list the store's runs: {exc}", error=True)
         else:
-            from ...comparisons.comparison import run_label
-
             for number, name in zip(frame["number"], frame["name"], strict=True):
                 labels[run_label(int(number), name)] = int(number)
         labels.update(zip(self.comparison.labels, self.comparison.numbers, strict=True))
@@ -141,7 +129,7 @@ class CompareWidget:
     def _show(self) -> None:
         """Render the tables, the metric choices and the chart for the current comparison."""
         self.tables.value = self.shown._repr_html_()
-        from ...comparisons.charts import has_history
+        from .charts import has_history
 
         metrics = [m for m in self.comparison.metric_names if has_history(self.comparison, m)]
         current = self.metric.value
@@ -152,7 +140,7 @@ class CompareWidget:
         self._draw_chart()
 
     def _draw_chart(self) -> None:
-        from ...comparisons.charts import history_png
+        from .charts import history_png
 
         metric = self.metric.value
         if metric is None:
@@ -172,9 +160,10 @@ class CompareWidget:
             self._quiet = before
 
     def _compare(self, numbers: list[int]) -> None:
-        import labtrack as lt
-
-        self.comparison = lt.compare(*numbers, at_step=self.comparison.at_step)
+        source = self.comparison.source
+        if source is None:
+            raise ValueError("this comparison was made from frames; it has no store to re-compute from")
+        self.comparison = source.compare(*numbers, at_step=self.comparison.at_step)
 
     # --- public ---------------------------------------------------------------------------------
 
@@ -196,7 +185,8 @@ class CompareWidget:
         """
         folder = Path(self.folder.value.strip() or ".").expanduser()
         folder.mkdir(parents=True, exist_ok=True)
-        path = self.shown.save(folder / export_name(self.comparison.numbers, suffix))
+        name = export_name(self.comparison.numbers, suffix, diff=self.differences.value)
+        path = self.shown.save(folder / name)
         return path.resolve()
 
     def close(self) -> None:
@@ -249,17 +239,3 @@ class CompareWidget:
             )
             return
         self.status.value = _message(f"Saved {button.description} to {path}")
-
-
-def compare_magic_view(refs: list[str]) -> CompareWidget:
-    """The view `%track compare RUN RUN...` shows: refs are numbers, '#3', uuids, names or a filter.
-
-    >>> compare_magic_view(["3", "#4", "baseline"])  # doctest: +SKIP
-    """
-    import labtrack as lt
-
-    if not refs:
-        raise ValueError(
-            "name the runs to compare, e.g. %track compare 3 4 or %track compare '#3' baseline"
-        )
-    return CompareWidget(lt.compare(*refs))
