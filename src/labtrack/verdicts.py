@@ -161,6 +161,15 @@ class Verdict:
         values["baseline_runs"] = tuple(values.get("baseline_runs", ()))
         values["ignored"] = tuple((i["run"], i["reason"]) for i in values.get("ignored", ()))
         values["remarks"] = tuple(values.get("remarks", ()))
+        if (
+            values.get("effect") is not None
+            and not values.get("weak")
+            and values.get("ci_low") is None
+        ):
+            values["ci_low"], values["ci_high"] = (
+                -math.inf,
+                math.inf,
+            )  # JSON's None for an unbounded one
         if "sign" not in data and values.get("expect") == "decrease":  # old: positive meant "fell"
             flip = lambda x: None if x is None else -x  # noqa: E731
             values["effect"] = flip(values.get("effect"))
@@ -179,7 +188,9 @@ def badge(verdict: Verdict) -> str:
     'untested (anecdote)'
     """
     if verdict.weak:  # "supported (weak)" only comes from verdicts stored before issue 14
-        return "untested (anecdote)" if verdict.label == "untested" else f"{verdict.label} (weak)"
+        if verdict.label != "untested":
+            return f"{verdict.label} (weak)"
+        return f"untested ({'anecdote' if min(verdict.n_treatment, verdict.n_baseline) < 2 else 'no spread'})"
     if verdict.label != "untested" and not verdict.anytime:
         return f"{verdict.label} (one look)"
     return verdict.label
@@ -208,6 +219,11 @@ def _usable(evidence: Sequence[Evidence]) -> tuple[list[Evidence], list[tuple[in
         else:
             used.append(item)
     return used, ignored
+
+
+def _varies(differences: list[float], values: list[float]) -> bool:
+    """Whether paired differences vary by more than the rounding of the values they come from."""
+    return max(differences) - min(differences) > 1e-12 * max(abs(v) for v in values)
 
 
 def _pair_by_seed(
@@ -261,7 +277,7 @@ def _reason(v: Verdict) -> str:
     over = f"over {v.pairs} pairs" if v.pairs else f"over {v.n_treatment} vs {v.n_baseline} runs"
     if v.label == "untested":
         if v.weak and min(v.n_treatment, v.n_baseline) < 2:
-            return f"untested: {moved} {over}, an anecdote: at least 2 runs a side tell change from noise"
+            return f"untested: {moved} {over}, an anecdote: it takes 2 runs a side to tell a change from noise"
         return f"untested: {moved} {over}, but {NO_SPREAD}"
     low, high = v.ci_low, v.ci_high
     bounded = low is not None and high is not None and math.isfinite(low) and math.isfinite(high)
@@ -331,7 +347,7 @@ def compute_verdict(
     differences: list[float] = []
     if pairs is not None:
         differences = [t.value - b.value for t, b in zip(pairs[0], pairs[1])]  # type: ignore[operator]
-        if len(set(differences)) > 1:  # equal differences carry no noise: fall back to unpaired
+        if _varies(differences, values=[e.value for e in pairs[0] + pairs[1]]):  # type: ignore[misc]
             used_t, used_b, ignored = pairs[0], pairs[1], ignored + pairs[2]
             remarks.append(f"paired by seed: {len(differences)} pairs")
         else:

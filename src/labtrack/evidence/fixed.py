@@ -36,10 +36,10 @@ def t_interval(
     >>> [round(x, 3) for x in t_interval(1.0, 0.5, 10, 0.95)]
     [-0.114, 2.114, 0.073]
     """
-    if not math.isfinite(se):  # values near the float limits: nothing can be concluded
+    if not (math.isfinite(se) and se > 0.0):  # spread beyond a float's range: nothing concluded
         return -math.inf, math.inf, 1.0
     half_width = t_quantile(0.5 + confidence / 2.0, df) * se
-    p_value = min(1.0, 2.0 * t_upper_tail(estimate / se, df)) if se > 0 else 0.0
+    p_value = min(1.0, 2.0 * t_upper_tail(estimate / se, df))
     return estimate - half_width, estimate + half_width, p_value
 
 
@@ -50,7 +50,7 @@ def welch_interval(
     se_t = sample_variance(treatment) / len(treatment)
     se_b = sample_variance(baseline) / len(baseline)
     estimate = statistics.mean(treatment) - statistics.mean(baseline)
-    if not math.isfinite(se_t + se_b):
+    if not (math.isfinite(se_t + se_b) and se_t + se_b > 0.0):  # spread beyond a float's range
         return -math.inf, math.inf, 1.0
     # Welch-Satterthwaite degrees of freedom, on scaled terms so that tiny variances cannot underflow
     scale = max(se_t, se_b)

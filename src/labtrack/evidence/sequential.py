@@ -114,10 +114,11 @@ def _sequence(
     estimate: float, se: float, nu: float, n: float, alpha: float, g: float
 ) -> SequenceInterval:
     """The interval estimate ± t*·se and the e-value and p-value at difference zero."""
-    # zero spread is sent to `untested` by callers; here it is the limit as the spread shrinks
-    t = estimate / se if se > 0 else (math.inf if estimate else 0.0)
-    e_value = mixture_bayes_factor(t, nu, n, g)
-    half = t_threshold(alpha, nu, n, g) * se
+    if not se > 0.0:  # a spread too small for a float (zero spread callers send to `untested`)
+        return SequenceInterval(estimate, -math.inf, math.inf, 1.0, 1.0, se, nu, n)
+    e_value = mixture_bayes_factor(estimate / se, nu, n, g)
+    threshold = t_threshold(alpha, nu, n, g)
+    half = threshold * se if math.isfinite(threshold) else math.inf
     return SequenceInterval(
         estimate=estimate,
         low=estimate - half,
