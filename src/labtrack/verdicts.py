@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from .evidence.fixed import bootstrap_interval, paired_interval, sample_variance, welch_interval
+from .evidence.pairing import differences_vary, pair_by_seed
 from .evidence.sequential import DEFAULT_G, one_sample_sequence, two_sample_sequence
 from .student_t import t_quantile
 
@@ -221,41 +222,6 @@ def _usable(evidence: Sequence[Evidence]) -> tuple[list[Evidence], list[tuple[in
     return used, ignored
 
 
-def _varies(differences: list[float], values: list[float]) -> bool:
-    """Whether paired differences vary by more than the rounding of the values they come from."""
-    return max(differences) - min(differences) > 1e-12 * max(abs(v) for v in values)
-
-
-def _pair_by_seed(
-    treatment: list[Evidence], baseline: list[Evidence]
-) -> tuple[list[Evidence], list[Evidence], list[tuple[int, str]]] | None:
-    """The two arms cut down to runs with a partner of the same seed, in seed order, or None when
-    fewer than 2 seeds are shared. A seed repeated within an arm keeps its newest (highest) run."""
-
-    def by_seed(side: list[Evidence]) -> dict[Hashable, Evidence]:
-        newest: dict[Hashable, Evidence] = {}
-        for e in side:
-            if e.seed is not None and (e.seed not in newest or e.run > newest[e.seed].run):
-                newest[e.seed] = e
-        return newest
-
-    seeds_t, seeds_b = by_seed(treatment), by_seed(baseline)
-    shared = [seed for seed in seeds_t if seed in seeds_b]
-    if len(shared) < 2:
-        return None
-    kept_t, kept_b = [seeds_t[s] for s in shared], [seeds_b[s] for s in shared]
-    kept = {e.run for e in kept_t} | {e.run for e in kept_b}
-    left = [
-        (
-            e.run,
-            "an older run of the same seed" if e.seed in shared else "no partner of the same seed",
-        )
-        for e in treatment + baseline
-        if e.run not in kept
-    ]
-    return kept_t, kept_b, left
-
-
 def _number(x: float) -> str:
     """Three significant digits, without an exponent for ordinary magnitudes: 0.0421, 12.3, 1234."""
     if x == 0.0 or not math.isfinite(x):
@@ -310,6 +276,25 @@ def _label(low: float, high: float, expect: str, min_effect: float) -> str:
     return "supported" if low > min_effect else "refuted" if high < 0 else "inconclusive"
 
 
+def _interval(
+    method: str, differences: list[float], treatment: list[float], baseline: list[float],
+    confidence: float, prior_scale: float, seed: int, resamples: int,
+) -> tuple[tuple[float, float], float | None]:  # fmt: skip
+    """The interval of treatment - baseline by `method` (paired when `differences`), and its p-value."""
+    if method == "bootstrap":
+        return bootstrap_interval(treatment, baseline, confidence, seed, resamples), None
+    if method == "fixed":
+        low, high, p_value = (paired_interval(differences, confidence) if differences
+                              else welch_interval(treatment, baseline, confidence))  # fmt: skip
+        return (low, high), p_value
+    try:
+        s = (one_sample_sequence(differences, confidence, prior_scale) if differences
+             else two_sample_sequence(treatment, baseline, confidence, prior_scale))  # fmt: skip
+    except OverflowError:  # values near the float limits: nothing can be concluded
+        return (-math.inf, math.inf), 1.0
+    return (s.low, s.high), s.p_value
+
+
 def compute_verdict(
     treatment: Sequence[Evidence],
     baseline: Sequence[Evidence],
@@ -343,11 +328,11 @@ def compute_verdict(
     used_t, ignored_t = _usable(treatment)
     used_b, ignored_b = _usable(baseline)
     ignored, remarks = ignored_t + ignored_b, []
-    pairs = _pair_by_seed(used_t, used_b) if method != "bootstrap" else None
+    pairs = pair_by_seed(used_t, used_b) if method != "bootstrap" else None
     differences: list[float] = []
     if pairs is not None:
         differences = [t.value - b.value for t, b in zip(pairs[0], pairs[1])]  # type: ignore[operator]
-        if _varies(differences, values=[e.value for e in pairs[0] + pairs[1]]):  # type: ignore[misc]
+        if differences_vary(differences, [e.value for e in pairs[0] + pairs[1]]):  # type: ignore[misc]
             used_t, used_b, ignored = pairs[0], pairs[1], ignored + pairs[2]
             remarks.append(f"paired by seed: {len(differences)} pairs")
         else:
@@ -355,44 +340,22 @@ def compute_verdict(
             remarks.append("the paired differences do not vary, so the arms were compared unpaired")
     values_t = [float(e.value) for e in used_t]  # type: ignore[arg-type]  # _usable dropped None
     values_b = [float(e.value) for e in used_b]  # type: ignore[arg-type]
-    label, weak, effect, interval, p_value, used_method = (
-        "untested",
-        False,
-        None,
-        None,
-        None,
-        "none",
-    )
+    label, weak, used_method = "untested", False, "none"
+    effect: float | None = None
+    interval: tuple[float, float] | None = None
+    p_value: float | None = None
     if values_t and values_b:
-        # statistics.mean is correctly rounded: identical samples of different sizes have equal means
-        effect = (
-            statistics.mean(differences)
-            if differences
-            else (statistics.mean(values_t) - statistics.mean(values_b))
-        )
-        weak = min(len(values_t), len(values_b)) < 2 or (
-            len(set(values_t)) == len(set(values_b)) == 1
-        )
+        if differences:
+            effect = statistics.mean(differences)
+        else:  # statistics.mean is correctly rounded: equal samples of different sizes, equal means
+            effect = statistics.mean(values_t) - statistics.mean(values_b)
+        no_spread = len(set(values_t)) == len(set(values_b)) == 1
+        weak = min(len(values_t), len(values_b)) < 2 or no_spread
         used_method = "difference" if weak else method
-    if used_method == "sequential":
-        try:
-            s = (
-                one_sample_sequence(differences, confidence, prior_scale)
-                if differences
-                else two_sample_sequence(values_t, values_b, confidence, prior_scale)
-            )
-            interval, p_value = (s.low, s.high), s.p_value
-        except OverflowError:  # values near the float limits: nothing can be concluded
-            interval, p_value = (-math.inf, math.inf), 1.0
-    elif used_method == "fixed":
-        low, high, p_value = (
-            paired_interval(differences, confidence)
-            if differences
-            else welch_interval(values_t, values_b, confidence)
+    if used_method not in ("none", "difference"):
+        interval, p_value = _interval(
+            used_method, differences, values_t, values_b, confidence, prior_scale, seed, resamples
         )
-        interval = (low, high)
-    elif used_method == "bootstrap":
-        interval = bootstrap_interval(values_t, values_b, confidence, seed, resamples)
     if interval is not None:
         label = _label(interval[0], interval[1], expect, min_effect)
     if used_method in ("fixed", "bootstrap"):
