@@ -66,7 +66,7 @@ def one_look(effect: float, n: int, method: str, count: int, seed: int) -> tuple
 
 
 def peeking(
-    effect: float, method: str, count: int, seed: int, every_look: bool
+    effect: float, method: str, count: int, seed: int, every_look: bool, spread: float = 1.0
 ) -> tuple[float, float]:
     """Share of peeking users who end "supported", and share whose interval covered the truth at
     every look (only when `every_look`; otherwise users stop at the first "supported")."""
