@@ -507,6 +507,16 @@ evidence = st.lists(
     ),
     max_size=6,
 )
+seeded_evidence = st.lists(
+    st.builds(
+        Evidence,
+        run=st.integers(1, 1000),
+        status=st.just("finished"),
+        value=values,
+        seed=st.one_of(st.none(), st.integers(0, 3)),
+    ),
+    max_size=6,
+)
 flipped = {"increase": "decrease", "decrease": "increase"}
 
 
@@ -516,8 +526,8 @@ def finished_values(side: list[Evidence]) -> list[float]:
 
 @settings(max_examples=300, deadline=None)
 @given(
-    evidence,
-    evidence,
+    st.one_of(evidence, seeded_evidence),
+    st.one_of(evidence, seeded_evidence),
     st.sampled_from(["increase", "decrease"]),
     st.floats(0, 10),
     st.sampled_from(METHODS[:2]),
@@ -528,9 +538,10 @@ def test_swapping_the_sides_and_the_direction_keeps_the_label_and_mirrors_the_nu
     verdict = compute_verdict(t, b, expect=expect, min_effect=min_effect, method=method)
     swapped = compute_verdict(b, t, expect=flipped[expect], min_effect=min_effect, method=method)
     mirror = lambda x: None if x is None else -x  # noqa: E731
-    assert (swapped.label, swapped.weak, swapped.p_value) == (
+    assert (swapped.label, swapped.weak, swapped.pairs, swapped.p_value) == (
         verdict.label,
         verdict.weak,
+        verdict.pairs,
         verdict.p_value,
     )
     assert (swapped.effect, swapped.ci_low, swapped.ci_high) == (

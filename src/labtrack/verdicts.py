@@ -15,7 +15,7 @@ all compute the same verdict from the same evidence. Conventions:
 - untested: fewer than 2 usable runs on a side (one run a side is an anecdote: its raw difference
   is given, never a green or red label), or no spread on both sides.
 - When runs carry a `seed` and both arms share at least 2 seeds, the paired differences are
-  analysed instead, and runs without a partner are ignored with a note.
+  analysed instead (not by the bootstrap), and runs without a partner are ignored with a note.
 - Only `finished` runs with a finite summary count; every other run is listed in `ignored`.
 """
 
