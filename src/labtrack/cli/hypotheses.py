@@ -7,7 +7,8 @@ import click
 from .format import console, echo_json, fmt_time, fmt_value
 from .main import cli, open_lab
 
-VERDICT_STYLE = {"supported": "green", "refuted": "red", "inconclusive": "yellow", "untested": "bright_black"}
+VERDICT_STYLE = {"supported": "green", "refuted": "red", "negligible": "blue", "inconclusive": "yellow",
+                 "untested": "bright_black"}
 
 
 @cli.command()

@@ -78,3 +78,18 @@ def t_quantile(p: float, df: float) -> float:
         else:
             high = middle
     return (low + high) / 2.0
+
+
+def t_upper_tail(t: float, df: float) -> float:
+    """P(T > |t|) under Student's t with `df` degrees of freedom (half a two-sided p-value).
+
+    >>> round(2 * t_upper_tail(2.228139, 10), 4)
+    0.05
+    """
+    if not df > 0:
+        raise ValueError(f"df must be positive, not {df!r}")
+    if math.isinf(t):
+        return 0.0
+    if math.isinf(df) or df > 1e7:
+        return 1.0 - statistics.NormalDist().cdf(abs(t))
+    return _t_upper_tail(abs(t), df)

@@ -14,7 +14,7 @@ from ..errors import LabtrackError
 from ..evidence.verdicts import BADGE_COLOURS, Verdict, badge
 from ..fluent import evidence as hyp
 
-_COLOURS = {"green": "#1a7f37", "red": "#cf222e", "amber": "#9a6700", "grey": "#6e7781"}
+_COLOURS = {"green": "#1a7f37", "red": "#cf222e", "blue": "#0969da", "amber": "#9a6700", "grey": "#6e7781"}
 
 
 class VerdictCard:
