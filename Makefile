@@ -8,7 +8,7 @@ ROOT_FLAG := $(shell [ "$$(id -u)" = "0" ] && echo --allow-root)
 JLPM := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(CURDIR)/$(VENV)/bin/jlpm
 LABEXT := src/labtrack/labextension/package.json
 
-.PHONY: lab test bench install install-test install-bench clean
+.PHONY: lab test test-fast bench install install-test install-bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ lab: install
 test: install-test
 	cd jupyter_ext && $(JLPM) lint:check && $(JLPM) test
 	$(PY) -m pytest
+
+# The edit loop: lint, and every test that needs no real kernel, server or browser (make test runs all).
+test-fast: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(PY) -m pytest -q -m "not external"
 
 bench: install-bench
 	$(PY) benchmarks/run_all.py

@@ -51,6 +51,23 @@ def three_runs(store):
     return store
 
 
+# `make test-fast` leaves out the tests that start a real kernel, Jupyter server, MLflow server or
+# browser (marker `external`); `make test` and CI run them all.
+_EXTERNAL = ("nbclient", "jupyter_client", "execute_interactive", "jp_fetch", "mlflow server",
+             "mlflow_server", "playwright", "KernelManager")
+_external_files: dict[str, bool] = {}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = str(item.path)
+        if path not in _external_files:
+            text = item.path.read_text(errors="replace")
+            _external_files[path] = "browser" in item.path.parts or any(w in text for w in _EXTERNAL)
+        if _external_files[path] or "jp_fetch" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.external)
+
+
 # CI must run every test: in CI (CI=true) a skipped test fails the session.
 _skipped: list[str] = []
 

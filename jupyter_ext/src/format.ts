@@ -52,22 +52,22 @@ export function formatSigned(value: number | null | undefined): string {
 }
 
 /** `0.4 s`, `2 m 05 s`, `1 h 02 m`. */
+/** `12.3s`, `4m05s` or `2h03m`: the rule of labtrack's Python side (present/text.py), so the panel,
+ * the CLI, the widgets and the exports read alike. */
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) {
     return '—';
   }
-  if (seconds < 10) {
-    return `${seconds.toFixed(1)} s`;
-  }
   if (seconds < 60) {
-    return `${Math.round(seconds)} s`;
+    return `${seconds.toFixed(1)}s`;
   }
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) {
-    return `${minutes} m ${String(Math.round(seconds % 60)).padStart(2, '0')} s`;
-  }
+  const whole = Math.floor(seconds);
+  const minutes = Math.floor(whole / 60);
   const hours = Math.floor(minutes / 60);
-  return `${hours} h ${String(minutes % 60).padStart(2, '0')} m`;
+  if (hours > 0) {
+    return `${hours}h${String(minutes % 60).padStart(2, '0')}m`;
+  }
+  return `${minutes}m${String(whole % 60).padStart(2, '0')}s`;
 }
 
 const pad = (n: number): string => String(n).padStart(2, '0');

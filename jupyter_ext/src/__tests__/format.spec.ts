@@ -20,10 +20,11 @@ describe('format', () => {
   });
 
   it.each([
-    [0.42, '0.4 s'],
-    [42, '42 s'],
-    [125, '2 m 05 s'],
-    [3720, '1 h 02 m'],
+    [0.42, '0.4s'],
+    [42, '42.0s'],
+    [125, '2m05s'],
+    [245.9, '4m05s'],
+    [3720, '1h02m'],
     [null, '—']
   ])('formatDuration(%p) is %p', (value, text) => {
     expect(formatDuration(value)).toBe(text);
