@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import Any
 
@@ -32,10 +33,12 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(to_jsonable(data), indent=2, ensure_ascii=False))
 
 
-def console():
+def console(width: int | None = None):
     """A rich Console that writes where click writes (so tests capture it)."""
     from rich.console import Console
 
     stream = sys.stdout  # what click's CliRunner captures, too
-    width = None if stream.isatty() else 240  # piped output: don't squeeze columns to 80
+    # piped output: don't squeeze columns to 80, unless COLUMNS says how wide (rich reads it)
+    if width is None:
+        width = None if stream.isatty() or os.environ.get("COLUMNS") else 240
     return Console(file=stream, highlight=False, soft_wrap=False, width=width)

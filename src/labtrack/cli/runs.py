@@ -46,10 +46,14 @@ def runs(ctx: click.Context, filter: str | None, experiment: str | None, as_json
     from rich.markup import escape  # user text must never be read as rich markup
     from rich.table import Table
 
-    goals = {name: d.goal for name, d in lab.definitions(experiment).items()}
+    goals: dict[str, str] = {}  # the definitions of the listed runs' experiments, first found winning
+    for name in [experiment] if experiment else dict.fromkeys(frame["experiment"]):
+        for metric, d in lab.definitions(name).items():
+            goals.setdefault(metric, d.goal)
     keys = choose(ordered_keys(list(frame.columns), goals), columns)
     shown = build_columns(records, keys, goals, wide=wide)
-    out = console()
+    # --wide: as wide as the columns need (lines may run past the terminal, like `less -S`)
+    out = console(sum(c.width + 2 for c in shown) + 8) if wide else console()
     kept, left_out = (shown, []) if wide else fit(shown, out.width)
     caption = "metrics in magenta (↑ higher is better, ↓ lower), params in cyan"
     if left_out:
