@@ -108,27 +108,9 @@ def run_detail(record: RunRecord, *, notebook_path: str | None, hypothesis: Row 
     }
 
 
-def hypothesis_record(record: HypothesisRecord, verdict: Verdict) -> Row:
-    """The one shape of a hypothesis, for every face (REST, CLI --json, exports, MLflow tags, frames):
-    statement, metric, expectation, status and the verdict (`Verdict.to_dict()`) with its numbers."""
-    return {
-        "id": record.id,
-        "experiment": record.experiment,
-        "statement": record.statement,
-        "metric": record.metric,
-        "expect": record.expect,
-        "min_effect": json_number(record.min_effect),
-        "baseline": json_safe(record.baseline),
-        "status": record.status,
-        "note": record.note,
-        "created": record.created,
-        "closed": record.closed,
-        "verdict": json_safe(verdict.to_dict()),
-    }
-
-
 def hypothesis_brief(record: HypothesisRecord, verdict: Verdict) -> Row:
-    """A hypothesis as a comparison shows it: the record, as plain values (not JSON text)."""
+    """The one shape of a hypothesis, for every face (REST, CLI --json, comparisons, MLflow tags):
+    statement, metric, expectation, baseline, status and the verdict (`Verdict.to_dict()`), as plain values."""
     return {
         "id": record.id,
         "experiment": record.experiment,
@@ -143,6 +125,11 @@ def hypothesis_brief(record: HypothesisRecord, verdict: Verdict) -> Row:
         "closed": record.closed,
         "verdict": verdict.to_dict(),
     }
+
+
+def hypothesis_record(record: HypothesisRecord, verdict: Verdict) -> Row:
+    """`hypothesis_brief` as strict JSON (the REST `Hypothesis` type and `labtrack show H3 --json`)."""
+    return json_safe(hypothesis_brief(record, verdict))
 
 
 def hypothesis_row(record: HypothesisRecord, verdict: Verdict) -> Row:
