@@ -57,10 +57,10 @@ def test_runs_filter_and_json_round_trip(runs3, filter, names):
 
 
 def test_runs_json_has_typed_values_and_null_for_nan(store, store_dir):
-    with lt.run("odd", params={"l": [1, 2], "d": {"a": None}, "b": True, "n": None, "big": 2**70}):
+    with lt.run("odd", params={"l": [1, 2], "d": [{"a": None}], "b": True, "n": None, "big": 2**70}):
         lt.log(nan=math.nan, inf=math.inf, x=0.25)
     (row,) = strict_json(labtrack("runs", "--json").stdout)
-    assert (row["params.l"], row["params.d"], row["params.b"], row["params.n"], row["params.big"]) == ([1, 2], {"a": None}, True, None, 2**70)
+    assert (row["params.l"], row["params.d"], row["params.b"], row["params.n"], row["params.big"]) == ([1, 2], [{"a": None}], True, None, 2**70)
     assert (row["metrics.nan"], row["metrics.inf"], row["metrics.x"]) == (None, None, 0.25)
     assert row["start_time"].endswith("+00:00") and isinstance(row["duration"], float)
 

@@ -67,7 +67,7 @@ def test_params_and_metrics_options_read_variables_after_the_cell(ip):
 
 
 def test_a_missing_metrics_variable_warns_and_the_cell_still_runs(ip):
-    with pytest.warns(TrackingWarning, match="no variable named 'nope'"):
+    with pytest.warns(TrackingWarning, match="--metrics nope: not assigned by this cell"):
         result = run(ip, "%%track --metrics nope\nx = 1")
     assert result.success and last_run().status == "finished"
 

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from IPython.core.error import UsageError
 
+from ..errors import LabtrackError, StoreError
 from ..fluent import runs as api
-from .capture import Environment, NotebookLocator, literal_params
+from ..tracking.run import Run, status_for
+from .assigned import NamedValues, failed_line, unassigned_message
+from .capture import Environment, NotebookLocator
 from .cells import (
     UntrackedRun,
     end_run,
@@ -26,9 +30,8 @@ from .cells import (
     user_warning,
     warn,
 )
-from ..errors import LabtrackError, StoreError
 from .figures import FigureCapture
-from ..tracking.run import Run, status_for
+from .literals import assigned_names, literal_params
 from .widgets.live import LiveJob, LiveViews, MetricTrail, RunSummary
 
 FIRST_CELL_WAIT_S = 3.0  # the first tracked cell waits this long, at most, for the environment
@@ -44,6 +47,7 @@ class RunOptions:
     params: list[str] = field(default_factory=list)
     metrics: list[str] = field(default_factory=list)
     tags: dict[str, str] = field(default_factory=dict)
+    given: dict[str, Any] = field(default_factory=dict)  # params known up front (--repeat's seed)
 
 
 @dataclass
@@ -55,6 +59,8 @@ class OpenRun:
     started: float
     cells: list[str] = field(default_factory=list)
     live: LiveJob | None = None
+    named: NamedValues = field(default_factory=NamedValues)  # --metrics / --params values at the start
+    assigned: set[str] = field(default_factory=set)  # names assigned by its cells that ran to the end
 
 
 class Tracker:
@@ -123,7 +129,8 @@ class Tracker:
         self.figures.end()
         if self.open is not None and self._cell_source:
             count = getattr(result, "execution_count", None)
-            self._guard("record the cell's code", self._add_cell, self.open, self._cell_source, count)
+            error = getattr(result, "error_in_exec", None)
+            self._guard("record the cell's code", self._add_cell, self.open, self._cell_source, count, error)
         self._cell_source = None
 
     # -- %%track ----------------------------------------------------------------------------
@@ -144,19 +151,22 @@ class Tracker:
                 return run_body(self.shell, body, header)
             finally:
                 remove_from_stack(stand_in)
-        live = None
+        live, source = None, ""
+        named = NamedValues.take(self.shell.user_ns, [*options.metrics, *options.params])
         try:  # from here on, whatever happens (an interrupt included) ends the run
+            if options.given:
+                self._guard("record the cell's parameters", run.log_params, **options.given)
             source = self.shell.transform_cell(body)
-            params = self._guard("read the cell's parameters", self._literal_params, source, options)
-            if params:
-                self._guard("record the cell's parameters", run.log_params, **params)
             self._guard("watch the cell's figures", self.figures.begin, run)
             live = self._guard("show the live view", self._watch, run, started, self.live_delay)
             value = run_body(self.shell, body, header, source)
         except BaseException as exc:
-            self._guard("end the run", self._finish, run, options, started, live, exc)
+            self._guard("record the cell's parameters", self._log_literals, run, source, options, exc, 1)
+            self._guard("end the run", self._finish, run, options, started, live, exc, named, set)
             raise
-        self._guard("end the run", self._finish, run, options, started, live, None)
+        self._guard("record the cell's parameters", self._log_literals, run, source, options, None)
+        self._guard("end the run", self._finish, run, options, started, live, None, named,
+                    lambda: assigned_names(source))
         return value
 
     # -- %track start / stop / status -------------------------------------------------------
@@ -170,7 +180,8 @@ class Tracker:
         if run is None:
             self._start_failed = True
             return
-        self.open = OpenRun(run, options, started)
+        self.open = OpenRun(run, options, started,
+                            named=NamedValues.take(self.shell.user_ns, [*options.metrics, *options.params]))
         self._guard("watch the cell's figures", self._watch_figures, run)
         self.open.live = self._guard("show the live view", self._watch, run, started, 0.0, 0.5)
 
@@ -187,7 +198,7 @@ class Tracker:
             self._guard("record the cell's code", self._add_cell, current, self._cell_source, execution_count(self.shell))
             self._cell_source = None
         return self._guard("end the run", self._finish, current.run, current.options, current.started,
-                           current.live, None, here=True)
+                           current.live, None, current.named, lambda: current.assigned, here=True)
 
     def status(self) -> str:
         """A line about the open run (or the API's active run), for `%track status`."""
@@ -228,22 +239,16 @@ class Tracker:
         return run
 
     def _finish(self, run: Run, options: RunOptions, started: float, live: LiveJob | None,
-                exc: BaseException | None, here: bool = False) -> RunSummary:
+                exc: BaseException | None, named: NamedValues, assigned: Callable[[], set[str]],
+                here: bool = False) -> RunSummary:
         """Record what is known after the code ran, end the run, and settle its view into a
-        summary (also displayed in this cell when `here`: the view may be cells above)."""
+        summary (also displayed in this cell when `here`: the view may be cells above).
+        `named`: the --metrics / --params variables' objects when the run began; `assigned()`: the
+        names its code assigns (worked out only when a value is the same object as before)."""
         if live is not None:
             self._guard("stop the live view", self.views.halt, live)
-        namespace = self.shell.user_ns
-        for name in options.metrics:
-            if name in namespace:
-                self._guard(f"record metric {name!r}", run.log_metrics, {name: namespace[name]})
-            elif exc is None:
-                user_warning(f"--metrics {name}: no variable named {name!r} after the cell; nothing recorded for it")
-        named = {name: namespace[name] for name in options.params if name in namespace}
-        if named:
-            self._guard("record --params", run.log_params, **named)
-        for name in (n for n in options.params if n not in namespace and exc is None):
-            user_warning(f"--params {name}: no variable named {name!r} after the cell; nothing recorded for it")
+        if options.metrics or options.params:
+            self._guard("record --metrics and --params", self._record_named, run, options, exc, named, assigned, here)
         self._guard("save the cell's figures", self.figures.save_open)
         trail = live.view.trail if live is not None and live.view is not None else MetricTrail(run)
         self._guard("read the run's metrics", trail.sample)
@@ -260,17 +265,41 @@ class Tracker:
         self._guard("show the run's summary", self._show_summary, live, summary, here)
         return summary
 
-    def _add_cell(self, current: OpenRun, source: str, count: int | None) -> None:
+    def _add_cell(self, current: OpenRun, source: str, count: int | None, error: BaseException | None = None) -> None:
         current.cells.append(f"# In[{count if count is not None else ' '}]:\n{source.rstrip()}\n")
         current.run.store.update_run(current.run.number, code="\n".join(current.cells))
-        params = self._literal_params(self.shell.transform_cell(source), current.options)
-        if params:
-            current.run.log_params(**params)
+        transformed = self.shell.transform_cell(source)
+        self._log_literals(current.run, transformed, current.options, error)
+        if error is None and (current.options.metrics or current.options.params):
+            current.assigned |= assigned_names(transformed)
 
-    def _literal_params(self, source: str, options: RunOptions) -> dict[str, Any]:
-        """Literal assignments in the (transformed) cell, except the variables named as metrics."""
-        found = literal_params(source)
-        return {k: v for k, v in found.items() if k not in options.metrics}
+    def _log_literals(self, run: Run, source: str, options: RunOptions, error: BaseException | None,
+                      offset: int = 0) -> None:
+        """Record the cell's literal assignments (not the variables named as metrics); of a cell
+        that failed, only those above the line that failed. `offset`: lines compiled above the source."""
+        before = None
+        if error is not None:
+            line = failed_line(error, self.shell.user_ns)
+            before = 1 if line is None else line - offset
+        found = literal_params(source, before)
+        params = {k: v for k, v in found.items() if k not in options.metrics}
+        if params:
+            run.log_params(**params)
+
+    def _record_named(self, run: Run, options: RunOptions, exc: BaseException | None, named: NamedValues,
+                      assigned: Callable[[], set[str]], here: bool) -> None:
+        """--metrics and --params: the values the run assigned, and one warning for the rest."""
+        report = named.read(self.shell.user_ns, options.metrics, options.params,
+                            assigned=assigned, failed=exc is not None)
+        for line in report.skipped():
+            user_warning(line)
+        if report.metrics:
+            self._guard("record --metrics", run.log_metrics, report.metrics)
+        if report.params:
+            self._guard("record --params", run.log_params, **report.params)
+        if report.unassigned:
+            warn(unassigned_message(options.metrics, options.params, report.unassigned,
+                                    failed=exc is not None, cell=not here))
 
     def _watch(self, run: Run, started: float, delay: float, every: float = 0.25) -> LiveJob | None:
         if not self.live_view or getattr(self.shell, "kernel", None) is None:

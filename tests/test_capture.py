@@ -1,0 +1,153 @@
+"""What a tracked cell records by itself, written the way people write notebooks: only the values the
+cell assigned, the params people write (dicts, arithmetic, f-strings, numpy literals) flattened into
+dotted names, and honest warnings for values that are data rather than params or metrics."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+import labtrack as lt
+from labtrack.notebook.capture import TrackingWarning, literal_params
+
+
+def run(ip, source: str):
+    return ip.run_cell(source, store_history=True)
+
+
+def last_run():
+    return lt.get_run(int(lt.runs()["number"].iloc[-1]))
+
+
+def tracking_warnings(record) -> list[str]:
+    return [str(w.message) for w in record if issubclass(w.category, TrackingWarning)]
+
+
+# -- 1. only this cell's values ------------------------------------------------------------------
+def test_a_failed_cell_records_no_metric_left_from_an_earlier_cell(ip):
+    run(ip, "%%track good --metrics acc\nacc = 0.75")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = run(ip, "%%track bad --metrics acc,loss\nloss = 0.5\n1 / 0\nacc = 0.9")
+    assert isinstance(result.error_in_exec, ZeroDivisionError)
+    bad = last_run()
+    assert (
+        bad.status == "failed" and set(bad.metrics) == {"loss"} and bad.metrics["loss"].last == 0.5
+    )
+    assert tracking_warnings(caught) == [
+        "labtrack: --metrics acc: not assigned by this cell before it failed; nothing recorded for it"
+        " (a value left from an earlier cell is not this run's)"
+    ]
+
+
+def test_params_and_metrics_from_an_earlier_cell_are_not_this_runs(ip):
+    run(ip, "depth = 3\nacc = 0.5")
+    with pytest.warns(
+        TrackingWarning, match="--metrics acc, --params depth: not assigned by this cell;"
+    ):
+        run(ip, "%%track --params depth --metrics acc\nx = 1")
+    assert (last_run().params, last_run().metrics) == ({"x": 1}, {})
+
+
+def test_a_small_int_assigned_again_counts_as_assigned(ip):
+    run(ip, "n_errors = 5")
+    run(ip, "%%track --metrics n_errors\nn_errors = 5")
+    assert last_run().metrics["n_errors"].last == 5
+
+
+def test_a_failed_cell_keeps_the_literal_params_above_the_failing_line(ip):
+    run(ip, "%%track\nlr = 0.1\nsizes = (64, 32)\nraise ValueError('diverged')\nepochs = 10")
+    assert last_run().params == {"lr": 0.1, "sizes": [64, 32]}
+
+
+def test_a_run_over_cells_records_what_its_cells_assigned(ip):
+    run(ip, "acc = 0.1\nq = 7")
+    run(ip, "%track start multi --metrics acc --params q")
+    run(ip, "acc = 0.8")
+    with pytest.warns(TrackingWarning, match="--params q: not assigned by the run's cells;"):
+        run(ip, "%track stop")
+    record = lt.get_run("multi")
+    assert record.metrics["acc"].last == 0.8 and "q" not in record.params
+
+
+# -- 2. params people write -----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("cfg = dict(lr=0.1, epochs=5)", {"cfg": {"lr": 0.1, "epochs": 5}}),
+        ("frac = 1 - 0.75\nneg = -frac", {"frac": 0.25, "neg": -0.25}),
+        ("sizes = (64, 32)", {"sizes": [64, 32]}),
+        ("depth = 3\nname = f'rf-{depth:02d}'", {"depth": 3, "name": "rf-03"}),
+        ("import numpy as np\neps = np.float32(0.1)\nn = np.int64(7)", {"eps": 0.1, "n": 7}),
+        (
+            "cfg = {'opt': {'name': 'adam', 'lr': 1e-3}}",
+            {"cfg": {"opt": {"name": "adam", "lr": 0.001}}},
+        ),
+        ("lr = 0.1\nlr = schedule(lr)", {}),
+        ("x = 'a' * 10**9", {}),
+    ],
+)
+def test_literal_params_people_write(source, expected):
+    assert literal_params(source) == expected
+
+
+def test_a_config_dict_becomes_dotted_params_that_filters_and_comparisons_use(ip):
+    run(ip, "%%track adam\ncfg = dict(lr=0.1, opt={'name': 'adam', 'beta': 0.9})\nfrac = 1 - 0.75")
+    run(ip, "%%track sgd\ncfg = dict(lr=0.01, opt={'name': 'sgd', 'beta': 0.9})\nfrac = 1 - 0.5")
+    assert lt.get_run("adam").params == {
+        "cfg.lr": 0.1,
+        "cfg.opt.name": "adam",
+        "cfg.opt.beta": 0.9,
+        "frac": 0.25,
+    }
+    assert list(lt.runs("params.`cfg.lr` = 0.1")["name"]) == ["adam"]
+    assert list(lt.runs("params.cfg.opt.name = 'sgd'")["name"]) == ["sgd"]
+    assert set(lt.compare("adam", "sgd").diff().params.index) == {"cfg.lr", "cfg.opt.name", "frac"}
+
+
+def test_log_params_and_run_params_flatten_too(store):
+    with lt.run("api", params={"cfg": {"lr": 0.1}}):
+        lt.log_params(model={"kind": "rf", "trees": 100})
+    assert lt.get_run("api").params == {"cfg.lr": 0.1, "model.kind": "rf", "model.trees": 100}
+
+
+# -- 8. honest warnings about data that is not a param or a metric ----------------------------------------
+def test_a_big_array_in_params_is_skipped_by_size_with_what_to_do(ip):
+    run(ip, "import numpy as np\nbig = np.zeros(100_000_000 // 8)")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = run(
+            ip, "%%track --params big\nbig = big + 0\nlr = 0.1"
+        )  # skipped by size, never serialised
+    assert result.success and last_run().params == {"lr": 0.1}
+    (message,) = tracking_warnings(caught)
+    assert message.startswith(
+        "labtrack: --params big is an ndarray of shape (12500000,) (100.0 MB), which is data"
+    )
+    assert "lt.log_dataset" in message and "labtrack bug" not in message
+
+
+def test_an_array_in_metrics_says_what_was_skipped_and_how_to_record_it(ip):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run(
+            ip,
+            "%%track --metrics preds,acc\nimport numpy as np\npreds = np.arange(4) / 4\nacc = preds.mean()",
+        )
+    assert list(last_run().metrics) == ["acc"]
+    (message,) = tracking_warnings(caught)
+    assert message.startswith(
+        "labtrack: --metrics preds is an ndarray of shape (4,), not a number; nothing recorded"
+    )
+    assert "labtrack bug" not in message
+
+
+def test_a_big_param_from_the_api_is_refused_quickly_with_the_fix(store):
+    import numpy as np
+
+    with (
+        lt.run(),
+        pytest.raises(lt.LabtrackError, match=r"param 'big' is an ndarray .* lt.log_dataset"),
+    ):
+        lt.log_params(big=np.zeros(10**7))
