@@ -151,3 +151,41 @@ def test_a_big_param_from_the_api_is_refused_quickly_with_the_fix(store):
         pytest.raises(lt.LabtrackError, match=r"param 'big' is an ndarray .* lt.log_dataset"),
     ):
         lt.log_params(big=np.zeros(10**7))
+
+
+# -- 4. definitions join the notebook's experiment ----------------------------------------------------
+def test_definitions_before_the_first_run_join_the_notebooks_experiment(ip, monkeypatch, tmp_path):
+    monkeypatch.setenv("LABTRACK_NOTEBOOK", str(tmp_path / "study.ipynb"))
+    lt.unload_ipython_extension(ip)
+    lt.load_ipython_extension(ip)  # as `%load_ext labtrack` at the top of study.ipynb
+    run(ip, "%metric acc --goal max --target 0.9")
+    run(ip, "import labtrack as lt\nlt.metric('loss', goal='min')")
+    hypothesis = lt.hypothesis("Smaller C helps", metric="acc")
+    run(ip, "%%track --metrics acc\nacc = 0.95")
+    assert last_run().experiment == "study" and hypothesis.experiment == "study"
+    assert set(lt.runs(experiment="study").filter(like="target.").columns) == {"target.acc"}
+    assert lt.runs(experiment="study")["target.acc"].tolist() == [True]
+
+
+def test_an_old_store_with_definitions_in_default_is_repaired_once_when_opened(store_dir, caplog):
+    from labtrack.fluent import runs as api
+    from labtrack.store.schema import MIGRATION_NAMES
+
+    lt.metric(
+        "acc", goal="max", target=0.9
+    )  # stated before the notebook's first run, as older versions did
+    hypothesis = lt.hypothesis("More trees help", metric="acc")
+    with lt.run("tree", experiment="study") as tree:
+        tree.store.update_run(tree.number, notebook="/work/study.ipynb")
+        lt.log(acc=0.95)
+    store = api.current_store()
+    with store.write() as conn:  # the store as the previous schema left it
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = ?", (MIGRATION_NAMES[-1],))
+    lt.open(store_dir)
+    assert "moved definitions" in caplog.text and "metric 'acc' -> 'study'" in caplog.text
+    assert f"hypothesis H{hypothesis.id} -> 'study'" in caplog.text
+    assert lt.runs(experiment="study")["target.acc"].tolist() == [True]
+    assert lt.hypotheses().set_index("id").loc[hypothesis.id, "experiment"] == "study"
+    caplog.clear()
+    lt.open(store_dir)
+    assert "moved definitions" not in caplog.text  # once

@@ -346,7 +346,7 @@ def test_figures_the_cell_makes_are_saved(ip, plt):
     run(ip, "import matplotlib.pyplot as plt\nold = plt.figure()")
     run(ip, "%%track\nplt.figure('loss curve'); plt.plot([1, 2])\nplt.figure(); plt.plot([2, 1]);")
     names = [a.name for a in last_run().artifacts]
-    assert names == ["loss curve.png", "figure-2.png"]
+    assert names == ["loss-curve.png", "figure-2.png"]
     assert last_run().artifacts[0].path.read_bytes().startswith(b"\x89PNG")
     run(ip, "%%track\nx = 1")  # figures left open from before are not saved again
     assert last_run().artifacts == []

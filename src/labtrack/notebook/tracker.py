@@ -92,6 +92,8 @@ class Tracker:
         events.register("pre_run_cell", self._on_pre_run_cell)
         events.register("post_execute", self._on_post_execute)
         events.register("post_run_cell", self._on_post_run_cell)
+        # %metric / %hypothesis / lt.metric before the first run: they too join the notebook's experiment
+        self._guard("find the notebook's path", self._notebook)
 
     def unregister(self) -> None:
         """Undo `register`; a run left open by `%track start` ends as finished."""
@@ -107,6 +109,8 @@ class Tracker:
 
     def _on_pre_run_cell(self, info: Any) -> None:
         self._warned = False
+        if api.default_experiment() == api.DEFAULT_EXPERIMENT and self.notebook.path(wait=0) is not None:
+            self._guard("find the notebook's path", self._notebook)  # found by the server lookup since
         self._cell_source = getattr(info, "raw_cell", None)
         self.figures.end()
         if self.open is not None:
@@ -314,6 +318,7 @@ class Tracker:
         display(summary._repr_mimebundle_(), raw=True)  # raw: no formatter pass on this hot path
 
     def _notebook(self) -> str | None:
+        """The notebook's path; the first time it is known, new runs and definitions join its experiment."""
         path = self.notebook.path(wait=FIRST_CELL_WAIT_S)
         if path and api.default_experiment() == api.DEFAULT_EXPERIMENT:
             api.set_experiment(Path(path).stem)  # runs made from a notebook join its experiment
