@@ -86,6 +86,14 @@ def test_a_run_over_cells_records_what_its_cells_assigned(ip):
         ),
         ("lr = 0.1\nlr = schedule(lr)", {}),
         ("x = 'a' * 10**9", {}),
+        (
+            "scores = []\nfor d in (2, 4):\n    scores.append(d)",
+            {},
+        ),  # an accumulator is not a param
+        (
+            "cfg = {'lr': 0.1}\ncfg['lr'] = 0.2",
+            {},
+        ),  # changed after the literal: not what the cell left
     ],
 )
 def test_literal_params_people_write(source, expected):

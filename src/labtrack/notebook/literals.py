@@ -49,6 +49,22 @@ _BINARY = {
 _UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Not: operator.not_}
 _MAX_TEXT = 10_000  # `"x" * 10**9` is not a param
 _MAX_EXPONENT = 256
+# `scores = []` then `scores.append(x)`: the literal is not what the cell left, so it is no param
+_MUTATORS = {
+    "append",
+    "extend",
+    "insert",
+    "pop",
+    "remove",
+    "clear",
+    "sort",
+    "reverse",
+    "update",
+    "setdefault",
+    "popitem",
+    "add",
+    "discard",
+}
 
 
 class _NotLiteral(Exception):
@@ -71,6 +87,10 @@ def literal_params(source: str, before_line: int | None = None) -> dict[str, Any
     for node in tree.body:
         if before_line is not None and (node.end_lineno or node.lineno) >= before_line:
             break
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and node.value is not None:
+            for name in _names_bound(node.value):  # `last = scores.pop()` changes scores
+                known.pop(name, None)
+                found.pop(name, None)
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 _bind(target, node.value, found, known)
@@ -95,6 +115,10 @@ def _bind(target: ast.expr, value: ast.expr, found: dict[str, Any], known: dict[
             known.pop(
                 target.id, None
             )  # `lr = schedule(lr)`: the literal is no longer what the cell left
+            found.pop(target.id, None)
+            return
+        if result == [] or result == {}:  # an empty accumulator, filled later: not a param
+            known.pop(target.id, None)
             found.pop(target.id, None)
             return
         found[target.id] = known[target.id] = result
@@ -237,6 +261,13 @@ def _names_bound(node: ast.AST) -> set[str]:
         sub = stack.pop()
         if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
             names.add(sub.id)
+        elif (
+            isinstance(sub, ast.Call)
+            and isinstance(sub.func, ast.Attribute)
+            and sub.func.attr in _MUTATORS
+        ):
+            if isinstance(sub.func.value, ast.Name):
+                names.add(sub.func.value.id)
         elif isinstance(sub, (ast.Import, ast.ImportFrom)):
             names.update((a.asname or a.name).split(".")[0] for a in sub.names)
         elif isinstance(sub, ast.Global):
