@@ -82,6 +82,7 @@ class Tracker:
         self._cell_source: str | None = None
         self._warned = False
         self._start_failed = False
+        self._notebook_pending = True  # until the notebook's path is known (it names the experiment)
         self._env_ids: dict[tuple[str, int], int] = {}  # (store path, snapshot version) -> id
         self._prepare = threading.Thread(target=self._prepare_environment, name="labtrack-env", daemon=True)
         self._prepare.start()
@@ -109,7 +110,7 @@ class Tracker:
 
     def _on_pre_run_cell(self, info: Any) -> None:
         self._warned = False
-        if api.default_experiment() == api.DEFAULT_EXPERIMENT and self.notebook.path(wait=0) is not None:
+        if self._notebook_pending and self.notebook.path(wait=0) is not None:
             self._guard("find the notebook's path", self._notebook)  # found by the server lookup since
         self._cell_source = getattr(info, "raw_cell", None)
         self.figures.end()
@@ -320,6 +321,7 @@ class Tracker:
     def _notebook(self) -> str | None:
         """The notebook's path; the first time it is known, new runs and definitions join its experiment."""
         path = self.notebook.path(wait=FIRST_CELL_WAIT_S)
+        self._notebook_pending = path is None
         if path and api.default_experiment() == api.DEFAULT_EXPERIMENT:
             api.set_experiment(Path(path).stem)  # runs made from a notebook join its experiment
         return path
