@@ -197,3 +197,41 @@ def test_an_old_store_with_definitions_in_default_is_repaired_once_when_opened(s
     caplog.clear()
     lt.open(store_dir)
     assert "moved definitions" not in caplog.text  # once
+
+
+# -- 3. figures, however they leave the cell ----------------------------------------------------------
+@pytest.fixture
+def agg_pyplot():
+    import matplotlib
+
+    matplotlib.use("agg")
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    yield plt
+    plt.close("all")
+
+
+def test_figures_saved_and_closed_in_a_loop_are_kept_once_named_by_title(ip, agg_pyplot, tmp_path):
+    source = (
+        "%%track\nimport matplotlib.pyplot as plt\n"
+        "for name in ('Loss', 'Loss', 'Confusion matrix'):\n"
+        "    fig, ax = plt.subplots()\n    ax.set_title(name)\n"
+        f"    fig.savefig({str(tmp_path / 'f.png')!r})\n    plt.close(fig)\n"
+        "fig = plt.figure()\nfig.suptitle('Summary: all runs')\nplt.close('all')"
+    )
+    assert run(ip, source).success
+    names = [a.name for a in last_run().artifacts]
+    assert names == ["loss.png", "loss-2.png", "confusion-matrix.png", "summary-all-runs.png"]
+
+
+def test_no_hook_is_left_on_pyplot_after_a_tracked_cell(ip, agg_pyplot):
+    from matplotlib._pylab_helpers import Gcf
+
+    before = (Gcf.__dict__["destroy"], Gcf.__dict__["destroy_all"])
+    run(ip, "%%track\nfig = plt.figure()\nplt.close(fig)")
+    assert (Gcf.__dict__["destroy"], Gcf.__dict__["destroy_all"]) == before
+    run(ip, "fig = plt.figure()\nplt.close(fig)")  # untracked: closed as usual, kept nowhere
+    assert Gcf.get_num_fig_managers() == 0 and [a.name for a in last_run().artifacts] == [
+        "figure-1.png"
+    ]
