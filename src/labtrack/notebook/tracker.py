@@ -284,7 +284,7 @@ class Tracker:
         that failed, only those above the line that failed. `offset`: lines compiled above the source."""
         before = None
         if error is not None:
-            line = failed_line(error, self.shell.user_ns)
+            line = failed_line(error, self.shell.user_global_ns)
             before = 1 if line is None else line - offset
         found = literal_params(source, before)
         params = {k: v for k, v in found.items() if k not in options.metrics}
