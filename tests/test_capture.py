@@ -71,6 +71,16 @@ def test_a_run_over_cells_records_what_its_cells_assigned(ip):
     assert record.metrics["acc"].last == 0.8 and "q" not in record.params
 
 
+def test_a_failed_cell_of_a_run_over_cells_does_not_count_as_assigning(ip):
+    run(ip, "acc = 0.1")
+    run(ip, "%track start multi --metrics acc")
+    run(ip, "lr = 0.5\n1 / 0\nacc = 0.9\nepochs = 3")
+    with pytest.warns(TrackingWarning, match="--metrics acc: not assigned by the run's cells;"):
+        run(ip, "%track stop")
+    record = lt.get_run("multi")
+    assert record.metrics == {} and record.params == {"lr": 0.5}
+
+
 # -- 2. params people write -----------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("source", "expected"),
