@@ -120,11 +120,12 @@ def test_history_of_several_runs_is_tidy(three_runs):
 
 
 def test_params_keep_their_types(store):
-    params = {"i": 1, "f": 1.0, "s": "1", "b": True, "n": None, "l": [64, 32], "d": {"a": 1}, "big": 2**70}
-    with lt.run(params=params) as run:
+    params = {"i": 1, "f": 1.0, "s": "1", "b": True, "n": None, "l": [64, 32], "big": 2**70}
+    with lt.run(params={**params, "d": {"a": 1, "e": {}}}) as run:
         pass
     got = lt.get_run(run.number).params
-    assert got == params and type(got["i"]) is int and type(got["f"]) is float and type(got["b"]) is bool
+    assert got == {**params, "d.a": 1, "d.e": {}}  # a nested dict: one param per leaf
+    assert type(got["i"]) is int and type(got["f"]) is float and type(got["b"]) is bool
 
 
 def test_non_json_param_is_stored_as_repr_with_one_warning(store):

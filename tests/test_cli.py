@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 import labtrack as lt
 from labtrack.cli import cli
+from labtrack.store.schema import MIGRATION_NAMES
 from session_reset import reset_session
 
 
@@ -57,10 +58,10 @@ def test_runs_filter_and_json_round_trip(runs3, filter, names):
 
 
 def test_runs_json_has_typed_values_null_for_nan_and_text_for_inf(store, store_dir):
-    with lt.run("odd", params={"l": [1, 2], "d": {"a": None}, "b": True, "n": None, "big": 2**70}):
+    with lt.run("odd", params={"l": [1, 2], "d": [{"a": None}], "b": True, "n": None, "big": 2**70}):
         lt.log(nan=math.nan, inf=math.inf, x=0.25)
     (row,) = strict_json(labtrack("runs", "--json").stdout)
-    assert (row["params.l"], row["params.d"], row["params.b"], row["params.n"], row["params.big"]) == ([1, 2], {"a": None}, True, None, 2**70)
+    assert (row["params.l"], row["params.d"], row["params.b"], row["params.n"], row["params.big"]) == ([1, 2], [{"a": None}], True, None, 2**70)
     assert (row["metrics.nan"], row["metrics.inf"], row["metrics.x"]) == (None, "inf", 0.25)  # REST's rule
     assert row["start_time"].endswith("+00:00") and isinstance(row["duration"], float)
 
@@ -110,7 +111,7 @@ def test_doctor_on_a_healthy_store(with_artifact):
     assert "integrity       ok" in result.stdout and result.stdout.rstrip().endswith("OK")
     report = strict_json(labtrack("doctor", "--json").stdout)
     assert (report["ok"], report["integrity"], report["runs_by_status"], report["counts"]["artifacts"]) == (True, "ok", {"finished": 1}, 1)
-    assert report["schema_version"] == "m001_initial" and report["missing_files"] == report["orphaned_files"] == []
+    assert report["schema_version"] == MIGRATION_NAMES[-1] and report["missing_files"] == report["orphaned_files"] == []
 
 
 def test_doctor_reports_a_missing_artifact_file_and_exits_1(with_artifact):

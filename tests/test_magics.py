@@ -73,7 +73,7 @@ def test_params_and_metrics_options_read_variables_after_the_cell(ip):
 
 
 def test_a_missing_metrics_variable_warns_and_the_cell_still_runs(ip):
-    with pytest.warns(TrackingWarning, match="no variable named 'nope'"):
+    with pytest.warns(TrackingWarning, match="--metrics nope: not assigned by this cell"):
         result = run(ip, "%%track --metrics nope\nx = 1")
     assert result.success and last_run().status == "finished"
 
@@ -352,7 +352,7 @@ def test_figures_the_cell_makes_are_saved(ip, plt):
     run(ip, "import matplotlib.pyplot as plt\nold = plt.figure()")
     run(ip, "%%track\nplt.figure('loss curve'); plt.plot([1, 2])\nplt.figure(); plt.plot([2, 1]);")
     names = [a.name for a in last_run().artifacts]
-    assert names == ["loss curve.png", "figure-2.png"]
+    assert names == ["loss-curve.png", "figure-2.png"]
     assert last_run().artifacts[0].path.read_bytes().startswith(b"\x89PNG")
     run(ip, "%%track\nx = 1")  # figures left open from before are not saved again
     assert last_run().artifacts == []

@@ -277,8 +277,8 @@ def test_showcase_mapping_of_values_tags_and_hypotheses(store, mlflow_uri, clien
     assert report.skipped == [ids["live"]] and "--include-running" in report.notes[0]
     assert_pushed_exactly(client, report, finished_numbers(), tmp_path)
     base = client.get_run(report.run_ids[ids["baseline"]]).data
-    assert {k: base.params[k] for k in ("lr", "flag", "none", "layers", "opts", "huge", "nanny", "acc_1")} == {
-        "lr": "0.1", "flag": "True", "none": "None", "layers": "[64, 32]", "opts": '{"a": [1.5], "b": 1}',
+    assert {k: base.params[k] for k in ("lr", "flag", "none", "layers", "opts.a", "opts.b", "huge", "nanny", "acc_1")} == {
+        "lr": "0.1", "flag": "True", "none": "None", "layers": "[64, 32]", "opts.a": "[1.5]", "opts.b": "1",  # a dict: a param a leaf
         "huge": str(2**70), "nanny": "nan", "acc_1": "3"}
     assert len(base.params["long"]) == 6000 and base.tags["labtrack.truncated_params"] == "long"
     assert base.tags["odd tag_"] == "yes" and "top_5" in base.metrics

@@ -9,15 +9,20 @@ import pytest
 from nbclient import NotebookClient
 
 import labtrack as lt
+from labtrack.fluent.evidence import metric_definitions
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "hypotheses.ipynb"
 
 
 @pytest.mark.slow
-def test_hypotheses_notebook_ends_supported_and_refuted(store_dir, tmp_path):
+def test_hypotheses_notebook_ends_supported_and_refuted(store_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("JPY_SESSION_NAME", str(NOTEBOOK))  # as jupyter_server sets it: the notebook is known
     nb = nbformat.read(NOTEBOOK, as_version=4)
     NotebookClient(nb, kernel_name="python3", timeout=300, resources={"metadata": {"path": str(tmp_path)}}).execute()
     frame = lt.hypotheses().set_index("id")
+    # %metric and %hypothesis came before any run: they joined the notebook's experiment, as its runs did
+    assert set(frame["experiment"]) == {"hypotheses"} and set(lt.runs()["experiment"]) == {"hypotheses"}
+    assert metric_definitions("hypotheses")["accuracy"].goal == "max"
     assert list(frame["verdict"]) == ["supported", "refuted"]
     assert list(frame["status"]) == ["closed", "closed"]
     assert (frame["n_treatment"] == 5).all() and (frame["n_baseline"] == 5).all()

@@ -15,8 +15,9 @@ SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.function_s
 
 text = st.text(st.characters(codec="utf-8"))  # any text SQLite can hold: unicode, NUL, controls
 json_leaves = st.none() | st.booleans() | st.integers() | st.floats() | text
-json_values = st.recursive(
-    json_leaves, lambda inner: st.lists(inner, max_size=5) | st.dictionaries(text, inner, max_size=5),
+keys = st.text(st.characters(codec="utf-8", exclude_characters="\x00."), min_size=1, max_size=20)  # names a param
+json_values = st.recursive(  # dicts inside lists stay JSON; a dict param becomes one param per leaf
+    json_leaves, lambda inner: st.lists(inner, max_size=5) | st.dictionaries(keys, inner, max_size=5),
     max_leaves=20,
 )
 param_values = (
@@ -34,13 +35,38 @@ names = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), min_siz
 
 
 
+def unflatten(params: dict, prefix: str) -> object:
+    """The value of param `prefix` as given, rebuilt from its dotted names (`p.a.b` -> {"a": {"b": ...}})."""
+    if prefix in params:
+        return params[prefix]
+    out: dict = {}
+    for key, value in params.items():
+        if key.startswith(prefix + "."):
+            *path, leaf = key[len(prefix) + 1:].split(".")
+            node = out
+            for part in path:
+                node = node.setdefault(part, {})
+            node[leaf] = value
+    return out
+
+
 @SETTINGS
 @given(value=param_values)
 def test_any_param_round_trips_with_its_type(store, value):
     with lt.run(params={"p": value}) as run:
         pass
-    got = lt.get_run(run.number).params["p"]
+    got = unflatten(lt.get_run(run.number).params, "p")
     assert same(got, value), (got, value)
+
+
+@SETTINGS
+@given(value=st.recursive(json_leaves, lambda inner: st.dictionaries(keys, inner, min_size=1, max_size=4), max_leaves=12))
+def test_nested_dicts_become_one_param_per_leaf(store, value):
+    with lt.run(params={"cfg": value}) as run:
+        pass
+    params = lt.get_run(run.number).params
+    assert same(unflatten(params, "cfg"), value)
+    assert not any(isinstance(v, dict) for v in params.values())  # each leaf is its own param
 
 
 @settings(SETTINGS, max_examples=25)
@@ -50,7 +76,9 @@ def test_params_round_trip_through_the_runs_frame_too(store, values):
     with lt.run(params=params) as run:
         pass
     row = lt.runs(f"attributes.number = {run.number}").iloc[0]
-    assert all(same(row[f"params.{k}"], v) for k, v in params.items())
+    stored = {c.removeprefix("params."): row[c] for c in row.index if c.startswith("params.")}
+    assert all(same(unflatten({k: v for k, v in stored.items() if k == f"p{i}" or k.startswith(f"p{i}.")}, f"p{i}"), v)
+               for i, v in enumerate(values))
 
 
 @SETTINGS

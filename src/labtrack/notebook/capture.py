@@ -1,11 +1,10 @@
 """What a tracked cell records by itself (DESIGN §4): literal params, the notebook's path and the
-environment (figures: `figures.py`). Lookups here fail soft: they return None or an empty result
+environment (figures: `figures.py`; the literal params: `literals.py`). Lookups here fail soft: they return None or an empty result
 rather than raise into the user's cell.
 """
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import importlib.metadata
 import json
@@ -20,48 +19,11 @@ from typing import Any
 from urllib.parse import urlparse
 from urllib.request import ProxyHandler, Request, build_opener
 
+from .literals import literal_params  # noqa: F401 - the name this module has always offered
+
 
 class TrackingWarning(UserWarning):
     """Tracking a cell failed in part; the cell itself ran as usual."""
-
-
-# -- parameters ---------------------------------------------------------------------------
-def literal_params(source: str) -> dict[str, Any]:
-    """The top-level assignments of literal values in `source` (later ones win).
-
-    >>> literal_params("lr = 0.01\\nlayers = [64, 32]\\nmodel = make(lr)")
-    {'lr': 0.01, 'layers': [64, 32]}
-    """
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return {}
-    found: dict[str, Any] = {}
-    for node in tree.body:
-        if isinstance(node, ast.Assign):
-            targets, value = node.targets, node.value
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
-            targets, value = [node.target], node.value
-        else:
-            continue
-        for target in targets:
-            found.update(_literal_bindings(target, value))
-    return found
-
-
-def _literal_bindings(target: ast.expr, value: ast.expr) -> dict[str, Any]:
-    if isinstance(target, ast.Name):
-        try:
-            return {target.id: ast.literal_eval(value)}
-        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-            return {}
-    pair = (ast.Tuple, ast.List)
-    if isinstance(target, pair) and isinstance(value, pair) and len(target.elts) == len(value.elts):
-        out: dict[str, Any] = {}  # a, b = 1, 2
-        for t, v in zip(target.elts, value.elts):
-            out.update(_literal_bindings(t, v))
-        return out
-    return {}
 
 
 # -- the notebook's path -------------------------------------------------------------------

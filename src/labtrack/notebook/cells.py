@@ -8,7 +8,7 @@ import sqlite3
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from ..errors import StoreError
+from ..errors import InvalidValue, StoreError, ValueTooLarge
 from ..fluent import session
 from ..fluent.runs import end as end_specific
 from .capture import TrackingWarning
@@ -26,6 +26,8 @@ def failure_message(step: str, exc: BaseException) -> str:
         fix = "free some disk space, or set LABTRACK_DIR to a folder on another disk"
     elif "locked" in text:
         fix = "another process holds the store's write lock; close it, or set LABTRACK_DIR to another folder"
+    elif isinstance(exc, (InvalidValue, ValueTooLarge)):  # the user's data, not a labtrack bug: say what to do
+        return f"labtrack skipped a value it could not {step}: {exc}"
     elif isinstance(exc, (sqlite3.Error, StoreError, OSError)):
         fix = f"check the store at {store_path()} (`labtrack doctor`), or set LABTRACK_DIR to another folder"
     else:

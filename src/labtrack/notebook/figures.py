@@ -1,13 +1,18 @@
-"""Matplotlib figures a tracked cell makes, kept as PNG artifacts of its run before the inline
-backend closes them (it does so in its own `post_execute` hook, after each cell)."""
+"""Matplotlib figures a tracked cell makes, kept as PNG artifacts of its run before they are gone:
+shown (`plt.show()`, `display(fig)`, the inline backend's flush after the cell), closed
+(`fig.savefig(...)` then `plt.close()`), or left open (a non-inline backend such as Agg)."""
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import re
 import sys
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+from .figure_hooks import AfterImport, BeforeClose
 
 if TYPE_CHECKING:
     from ..tracking.run import Run
@@ -16,11 +21,13 @@ if TYPE_CHECKING:
 class FigureCapture:
     """Keeps the figures a tracked cell makes as PNG artifacts of its run.
 
-    Two ways in, because figures leave early: `save_open()` saves the figures still open when the
-    tracked code ends (called before the inline backend's `post_execute` flush closes them), and
-    a wrapper around IPython's PNG printer for figures keeps a copy of every figure displayed
-    while the run is capturing (`plt.show()` mid-cell, or the flush itself). Each figure is kept
-    once per cell.
+    Three ways in, because figures leave early: `save_open()` saves the figures still open when the
+    tracked code ends (called before the inline backend's `post_execute` flush closes them); a
+    wrapper around IPython's PNG printer for figures keeps a copy of every figure displayed while
+    the run is capturing (`plt.show()`, `display(fig)`, the flush itself); and a hook on pyplot's
+    closing keeps a figure the cell closes (`savefig` then `plt.close`). When the cell itself first
+    imports pyplot, the printer and the hook are set up as that import finishes. Each figure is
+    kept once per run, named after its title.
     """
 
     def __init__(self, shell: Any, on_error: Callable[[str, BaseException], None]):
@@ -28,34 +35,56 @@ class FigureCapture:
         self.on_error = on_error
         self.run: Run | None = None
         self._before: dict[int, bool] = {}  # id -> stale, of the figures open when the cell began
-        self._saved: dict[int, Any] = {}  # id -> figure kept this cell (the ref keeps ids unique)
+        self._saved: dict[int, Any] = {}  # id -> weak ref of a figure kept for the run
+        self._saved_for: Any = None  # the run `_saved` belongs to
+        self._count = 0
         self._names: dict[int, set[str]] = {}
+        self._pyplot_import = AfterImport("matplotlib.pyplot", self._on_pyplot_imported)
+        self._closing = BeforeClose(self._on_close)
 
     def begin(self, run: Run) -> None:
         """Start capturing for `run` (at the start of a tracked cell)."""
-        self.run, self._saved = run, {}
+        if self._saved_for is not run:  # a run over several cells keeps each figure once
+            self._saved, self._saved_for, self._count = {}, run, 0
+        self.run = run
         self._before = {}
         if "matplotlib.pyplot" in sys.modules:
             self._before = {id(fig): bool(fig.stale) for fig in _open_figures()}
-            if not self.wrap_png_printer() and not self._before and getattr(self.shell, "kernel", None):
-                _load_inline_backend()  # the inline backend registers its printer when loaded...
-                self.wrap_png_printer()  # ...so that figures shown mid-cell are seen
+            self._on_pyplot_imported(None)
+        else:
+            self._pyplot_import.install()
+
+    def _on_pyplot_imported(self, module: Any) -> None:
+        self._pyplot_import.remove()
+        if self.run is None:
+            return
+        if not self.wrap_png_printer() and not self._before and getattr(self.shell, "kernel", None):
+            _load_inline_backend()  # the inline backend registers its printer when loaded...
+            self.wrap_png_printer()  # ...so that figures shown mid-cell are seen
+        self._closing.install()
 
     def end(self) -> None:
         """Stop capturing (after the cell, once the inline backend has shown its figures)."""
-        self.run, self._saved, self._before = None, {}, {}
+        self.run, self._before = None, {}
+        self._pyplot_import.remove()
+        self._closing.remove()
 
     @property
     def count(self) -> int:
-        return len(self._saved)
+        """How many figures were kept for the current run."""
+        return self._count
 
     def save_open(self) -> None:
         """Save the open figures this cell created or changed."""
         if self.run is None or "matplotlib.pyplot" not in sys.modules:
             return
-        for fig in _open_figures():
+        self._on_close(_open_figures())
+
+    def _on_close(self, figures: list[Any]) -> None:
+        """Keep those of `figures` this cell created or changed (about to close, or still open)."""
+        for fig in figures:
             key = id(fig)
-            if key in self._saved:
+            if self.run is None or key in self._saved:
                 continue
             if key not in self._before or (not self._before[key] and fig.stale):
                 self._keep(fig, None)
@@ -72,7 +101,12 @@ class FigureCapture:
         run = self.run
         if run is None:
             return
-        self._saved[id(fig)] = fig
+        key = id(fig)
+        try:  # a weak ref: a closed figure is freed, and its id forgotten with it
+            self._saved[key] = weakref.ref(fig, lambda _ref, key=key: self._saved.pop(key, None))
+        except TypeError:
+            self._saved[key] = lambda fig=fig: fig
+        self._count += 1
         try:
             run.log_artifact(png if png is not None else fig, self._name_for(run, fig))
         except Exception as exc:
@@ -80,7 +114,7 @@ class FigureCapture:
 
     def _name_for(self, run: Run, fig: Any) -> str:
         taken = self._names.setdefault(run.number, set())
-        label = str(fig.get_label() or "").strip().replace("/", "_") or f"figure-{len(taken) + 1}"
+        label = slug(figure_title(fig)) or f"figure-{len(taken) + 1}"
         name, n = f"{label}.png", 1
         while name in taken:
             n += 1
@@ -133,6 +167,28 @@ class _PngPrinter:
         except Exception as exc:
             self.capture.on_error("save a figure", exc)
         return data
+
+
+def figure_title(fig: Any) -> str:
+    """What a figure is called: its suptitle, else its first axes title, else its label."""
+    with contextlib.suppress(Exception):
+        suptitle = fig.get_suptitle() if hasattr(fig, "get_suptitle") else ""
+        if suptitle.strip():
+            return suptitle
+        for ax in fig.get_axes():
+            for loc in ("center", "left", "right"):
+                if ax.get_title(loc).strip():
+                    return ax.get_title(loc)
+    return str(fig.get_label() or "")
+
+
+def slug(text: str, limit: int = 80) -> str:
+    """A file-name-safe form of a title.
+
+    >>> slug("Confusion matrix (test set)")
+    'confusion-matrix-test-set'
+    """
+    return re.sub(r"[\W_]+", "-", text.lower()).strip("-")[:limit].strip("-")
 
 
 def _load_inline_backend() -> None:

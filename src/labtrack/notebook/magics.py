@@ -96,7 +96,7 @@ class TrackMagics(Magics):
         value = None
         for seed in range(times):
             self.shell.user_ns["seed"] = seed
-            repeat = replace(options, params=[*options.params, "seed"], tags={**options.tags, "repeat_group": group})
+            repeat = replace(options, given={**options.given, "seed": seed}, tags={**options.tags, "repeat_group": group})
             value = self.tracker.track_cell(repeat, line, cell)
         return value
 

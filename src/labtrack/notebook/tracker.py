@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,8 @@ from ..errors import LabtrackError, StoreError
 from ..fluent import runs as api
 from ..fluent import session
 from ..tracking.run import Run, status_for
-from .capture import Environment, NotebookLocator, literal_params
+from .assigned import NamedValues, failed_line, unassigned_message
+from .capture import Environment, NotebookLocator
 from .cells import (
     UntrackedRun,
     end_run,
@@ -30,6 +32,7 @@ from .cells import (
     warn,
 )
 from .figures import FigureCapture
+from .literals import assigned_names, literal_params
 from .widgets.live import LiveJob, LiveViews, MetricTrail, RunSummary
 
 FIRST_CELL_WAIT_S = 3.0  # the first tracked cell waits this long, at most, for the environment
@@ -45,6 +48,7 @@ class RunOptions:
     params: list[str] = field(default_factory=list)
     metrics: list[str] = field(default_factory=list)
     tags: dict[str, str] = field(default_factory=dict)
+    given: dict[str, Any] = field(default_factory=dict)  # params known up front (--repeat's seed)
 
 
 @dataclass
@@ -56,6 +60,8 @@ class OpenRun:
     started: float
     cells: list[str] = field(default_factory=list)
     live: LiveJob | None = None
+    named: NamedValues = field(default_factory=NamedValues)  # --metrics / --params values at the start
+    assigned: set[str] = field(default_factory=set)  # names assigned by its cells that ran to the end
 
 
 class Tracker:
@@ -77,6 +83,7 @@ class Tracker:
         self._cell_source: str | None = None
         self._warned = False
         self._start_failed = False
+        self._notebook_pending = True  # until the notebook's path is known (it names the experiment)
         self._env_ids: dict[tuple[str, int], int] = {}  # (store path, snapshot version) -> id
         self._prepare = threading.Thread(target=self._prepare_environment, name="labtrack-env", daemon=True)
         self._prepare.start()
@@ -87,6 +94,8 @@ class Tracker:
         events.register("pre_run_cell", self._on_pre_run_cell)
         events.register("post_execute", self._on_post_execute)
         events.register("post_run_cell", self._on_post_run_cell)
+        # %metric / %hypothesis / lt.metric before the first run: they too join the notebook's experiment
+        self._guard("find the notebook's path", self._notebook)
 
     def unregister(self) -> None:
         """Undo `register`; a run left open by `%track start` ends as finished."""
@@ -102,6 +111,8 @@ class Tracker:
 
     def _on_pre_run_cell(self, info: Any) -> None:
         self._warned = False
+        if self._notebook_pending and self.notebook.path(wait=0) is not None:
+            self._guard("find the notebook's path", self._notebook)  # found by the server lookup since
         self._cell_source = getattr(info, "raw_cell", None)
         self.figures.end()
         if self.open is not None:
@@ -124,7 +135,8 @@ class Tracker:
         self.figures.end()
         if self.open is not None and self._cell_source:
             count = getattr(result, "execution_count", None)
-            self._guard("record the cell's code", self._add_cell, self.open, self._cell_source, count)
+            error = getattr(result, "error_in_exec", None)
+            self._guard("record the cell's code", self._add_cell, self.open, self._cell_source, count, error)
         self._cell_source = None
 
     # -- %%track ----------------------------------------------------------------------------
@@ -145,19 +157,22 @@ class Tracker:
                 return run_body(self.shell, body, header)
             finally:
                 remove_from_stack(stand_in)
-        live = None
+        live, source = None, ""
+        named = NamedValues.take(self.shell.user_ns, [*options.metrics, *options.params])
         try:  # from here on, whatever happens (an interrupt included) ends the run
+            if options.given:
+                self._guard("record the cell's parameters", run.log_params, **options.given)
             source = self.shell.transform_cell(body)
-            params = self._guard("read the cell's parameters", self._literal_params, source, options)
-            if params:
-                self._guard("record the cell's parameters", run.log_params, **params)
             self._guard("watch the cell's figures", self.figures.begin, run)
             live = self._guard("show the live view", self._watch, run, started, self.live_delay)
             value = run_body(self.shell, body, header, source)
         except BaseException as exc:
-            self._guard("end the run", self._finish, run, options, started, live, exc)
+            self._guard("record the cell's parameters", self._log_literals, run, source, options, exc, 1)
+            self._guard("end the run", self._finish, run, options, started, live, exc, named, set)
             raise
-        self._guard("end the run", self._finish, run, options, started, live, None)
+        self._guard("record the cell's parameters", self._log_literals, run, source, options, None)
+        self._guard("end the run", self._finish, run, options, started, live, None, named,
+                    lambda: assigned_names(source))
         return value
 
     # -- %track start / stop / status -------------------------------------------------------
@@ -171,7 +186,8 @@ class Tracker:
         if run is None:
             self._start_failed = True
             return
-        self.open = OpenRun(run, options, started)
+        self.open = OpenRun(run, options, started,
+                            named=NamedValues.take(self.shell.user_ns, [*options.metrics, *options.params]))
         self._guard("watch the cell's figures", self._watch_figures, run)
         self.open.live = self._guard("show the live view", self._watch, run, started, 0.0, 0.5)
 
@@ -188,7 +204,7 @@ class Tracker:
             self._guard("record the cell's code", self._add_cell, current, self._cell_source, execution_count(self.shell))
             self._cell_source = None
         return self._guard("end the run", self._finish, current.run, current.options, current.started,
-                           current.live, None, here=True)
+                           current.live, None, current.named, lambda: current.assigned, here=True)
 
     def status(self) -> str:
         """A line about the open run (or the API's active run), for `%track status`."""
@@ -229,22 +245,16 @@ class Tracker:
         return run
 
     def _finish(self, run: Run, options: RunOptions, started: float, live: LiveJob | None,
-                exc: BaseException | None, here: bool = False) -> RunSummary:
+                exc: BaseException | None, named: NamedValues, assigned: Callable[[], set[str]],
+                here: bool = False) -> RunSummary:
         """Record what is known after the code ran, end the run, and settle its view into a
-        summary (also displayed in this cell when `here`: the view may be cells above)."""
+        summary (also displayed in this cell when `here`: the view may be cells above).
+        `named`: the --metrics / --params variables' objects when the run began; `assigned()`: the
+        names its code assigns (worked out only when a value is the same object as before)."""
         if live is not None:
             self._guard("stop the live view", self.views.halt, live)
-        namespace = self.shell.user_ns
-        for name in options.metrics:
-            if name in namespace:
-                self._guard(f"record metric {name!r}", run.log_metrics, {name: namespace[name]})
-            elif exc is None:
-                user_warning(f"--metrics {name}: no variable named {name!r} after the cell; nothing recorded for it")
-        named = {name: namespace[name] for name in options.params if name in namespace}
-        if named:
-            self._guard("record --params", run.log_params, **named)
-        for name in (n for n in options.params if n not in namespace and exc is None):
-            user_warning(f"--params {name}: no variable named {name!r} after the cell; nothing recorded for it")
+        if options.metrics or options.params:
+            self._guard("record --metrics and --params", self._record_named, run, options, exc, named, assigned, here)
         self._guard("save the cell's figures", self.figures.save_open)
         trail = live.view.trail if live is not None and live.view is not None else MetricTrail(run)
         self._guard("read the run's metrics", trail.sample)
@@ -261,17 +271,41 @@ class Tracker:
         self._guard("show the run's summary", self._show_summary, live, summary, here)
         return summary
 
-    def _add_cell(self, current: OpenRun, source: str, count: int | None) -> None:
+    def _add_cell(self, current: OpenRun, source: str, count: int | None, error: BaseException | None = None) -> None:
         current.cells.append(f"# In[{count if count is not None else ' '}]:\n{source.rstrip()}\n")
         current.run.set_fields(code="\n".join(current.cells))
-        params = self._literal_params(self.shell.transform_cell(source), current.options)
-        if params:
-            current.run.log_params(**params)
+        transformed = self.shell.transform_cell(source)
+        self._log_literals(current.run, transformed, current.options, error)
+        if error is None and (current.options.metrics or current.options.params):
+            current.assigned |= assigned_names(transformed)
 
-    def _literal_params(self, source: str, options: RunOptions) -> dict[str, Any]:
-        """Literal assignments in the (transformed) cell, except the variables named as metrics."""
-        found = literal_params(source)
-        return {k: v for k, v in found.items() if k not in options.metrics}
+    def _log_literals(self, run: Run, source: str, options: RunOptions, error: BaseException | None,
+                      offset: int = 0) -> None:
+        """Record the cell's literal assignments (not the variables named as metrics); of a cell
+        that failed, only those above the line that failed. `offset`: lines compiled above the source."""
+        before = None
+        if error is not None:
+            line = failed_line(error, self.shell.user_global_ns)
+            before = 1 if line is None else line - offset
+        found = literal_params(source, before)
+        params = {k: v for k, v in found.items() if k not in options.metrics}
+        if params:
+            run.log_params(**params)
+
+    def _record_named(self, run: Run, options: RunOptions, exc: BaseException | None, named: NamedValues,
+                      assigned: Callable[[], set[str]], here: bool) -> None:
+        """--metrics and --params: the values the run assigned, and one warning for the rest."""
+        report = named.read(self.shell.user_ns, options.metrics, options.params,
+                            assigned=assigned, failed=exc is not None)
+        for line in report.skipped():
+            user_warning(line)
+        if report.metrics:
+            self._guard("record --metrics", run.log_metrics, report.metrics)
+        if report.params:
+            self._guard("record --params", run.log_params, **report.params)
+        if report.unassigned:
+            warn(unassigned_message(options.metrics, options.params, report.unassigned,
+                                    failed=exc is not None, cell=not here))
 
     def _watch(self, run: Run, started: float, delay: float, every: float = 0.25) -> LiveJob | None:
         if not self.live_view or getattr(self.shell, "kernel", None) is None:
@@ -286,7 +320,9 @@ class Tracker:
         display(summary._repr_mimebundle_(), raw=True)  # raw: no formatter pass on this hot path
 
     def _notebook(self) -> str | None:
+        """The notebook's path; the first time it is known, new runs and definitions join its experiment."""
         path = self.notebook.path(wait=FIRST_CELL_WAIT_S)
+        self._notebook_pending = path is None
         if path and session.default_experiment() == session.DEFAULT_EXPERIMENT:
             session.set_experiment(Path(path).stem)  # runs made from a notebook join its experiment
         return path

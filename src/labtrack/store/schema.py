@@ -34,7 +34,7 @@ MIGRATION_SET = "labtrack"
 
 # The names of every migration this code knows, in order. A store that has applied one not listed
 # here was written by a newer labtrack.
-MIGRATION_NAMES = ("m001_initial",)
+MIGRATION_NAMES = ("m001_initial", "m002_definitions_join_notebook_experiments")
 
 
 def m001_initial(db: Database) -> None:
@@ -173,7 +173,56 @@ def m001_initial(db: Database) -> None:
     db.execute(runs_wide_sql([], []))
 
 
-MIGRATIONS = {"m001_initial": m001_initial}
+def m002_definitions_join_notebook_experiments(db: Database) -> None:
+    """A one-time repair. Before labtrack bound `%metric` and `%hypothesis` to the notebook's
+    experiment, those stated before a notebook's first tracked run landed in `Default` while its
+    runs went to the notebook's experiment, so they never applied. When `Default` holds no run,
+    its definitions move to every notebook experiment that has none of that name, and each of its
+    hypotheses to the experiment of the runs linked to it (or to the only notebook experiment)."""
+    import logging
+
+    conn = db.conn
+    row = conn.execute("SELECT id FROM experiments WHERE name = 'Default'").fetchone()
+    if row is None or conn.execute("SELECT 1 FROM runs WHERE experiment_id = ? LIMIT 1", row).fetchone():
+        return  # `Default` has runs of its own: its definitions are theirs
+    default = row[0]
+    notebooks = dict(conn.execute(
+        "SELECT DISTINCT e.id, e.name FROM runs r JOIN experiments e ON e.id = r.experiment_id"
+        " WHERE r.notebook IS NOT NULL ORDER BY e.id"
+    ).fetchall())
+    if not notebooks:
+        return
+    moved: list[str] = []
+    for (hid,) in conn.execute("SELECT id FROM hypotheses WHERE experiment_id = ?", (default,)).fetchall():
+        linked = {r[0] for r in conn.execute(
+            "SELECT DISTINCT r.experiment_id FROM hypothesis_runs h JOIN runs r ON r.id = h.run_id"
+            " WHERE h.hypothesis_id = ?", (hid,))}
+        target = linked.pop() if len(linked) == 1 else next(iter(notebooks)) if not linked and len(notebooks) == 1 else None
+        if target is not None:
+            conn.execute("UPDATE hypotheses SET experiment_id = ? WHERE id = ?", (target, hid))
+            name = notebooks.get(target) or conn.execute("SELECT name FROM experiments WHERE id = ?", (target,)).fetchone()[0]
+            moved.append(f"hypothesis H{hid} -> {name!r}")
+    definitions = conn.execute(
+        "SELECT name, goal, target, summary, created FROM metric_definitions WHERE experiment_id = ?", (default,)
+    ).fetchall()
+    for name, goal, target, summary, created in definitions:
+        for exp_id, exp_name in notebooks.items():
+            added = conn.execute(
+                "INSERT OR IGNORE INTO metric_definitions (experiment_id, name, goal, target, summary, created)"
+                " VALUES (?, ?, ?, ?, ?, ?)", (exp_id, name, goal, target, summary, created)).rowcount
+            if added:
+                moved.append(f"metric {name!r} -> {exp_name!r}")
+        conn.execute("DELETE FROM metric_definitions WHERE experiment_id = ? AND name = ?", (default, name))
+    if moved:
+        logging.getLogger("labtrack").warning(
+            "labtrack moved definitions stated before a notebook's first run from experiment 'Default' to the"
+            " notebook's experiment, where its runs are (once, on upgrading this store): %s", "; ".join(moved))
+
+
+MIGRATIONS = {
+    "m001_initial": m001_initial,
+    "m002_definitions_join_notebook_experiments": m002_definitions_join_notebook_experiments,
+}
 
 
 def build_migrations():

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ActiveRunError, InvalidValue
-from .values import metric_value
+from .values import flatten_params, metric_value
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -100,9 +100,10 @@ class Run:
         raise ActiveRunError(f"run #{self.number} has ended ({self.status}); start a new run to log more")
 
     def log_params(self, **params: Any) -> None:
-        """Record parameters; values keep their type (int, float, str, bool, lists and dicts as JSON)."""
+        """Record parameters; values keep their type (int, float, str, bool, lists as JSON) and nested
+        dicts become dotted names: `cfg={"lr": 0.1}` is the param `cfg.lr`."""
         self._check_active()
-        self.store.set_params(self.number, params)
+        self.store.set_params(self.number, flatten_params(params))
 
     def set_fields(self, **fields: Any) -> None:
         """Record fields of the run itself: code, notebook, execution_count, environment_id."""

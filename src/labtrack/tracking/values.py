@@ -12,6 +12,8 @@ from ..errors import InvalidValue, ValueTooLarge
 MAX_NAME_LENGTH = 250
 MAX_PARAM_BYTES = 64 * 1024
 MAX_TAG_BYTES = 64 * 1024
+MAX_PARAM_ITEMS = 10_000  # a list, dict or array longer than this is data, not a param
+MAX_ARRAY_PARAM = 100  # an array of up to this many items is kept as a list (a layer sizes array)
 
 _warned_repr: set[str] = set()
 
@@ -52,6 +54,9 @@ def encode_param(key: str, value: Any) -> tuple[Any, str]:
         return value, "float"
     if isinstance(value, str):
         return _checked_size(key, value), "str"
+    problem = param_problem(value)
+    if problem is not None:  # checked by size first: never serialise a 100 MB array to refuse it
+        raise ValueTooLarge(f"param {key!r} is {problem}")
     value = _from_numpy(value)
     if isinstance(value, (bool, int, float, str)):
         return encode_param(key, value)
@@ -68,6 +73,64 @@ def encode_param(key: str, value: Any) -> tuple[Any, str]:
             )
         return _checked_size(key, text), "repr"
     return _checked_size(key, text), "json"
+
+
+def a_kind(value: Any) -> str:
+    """`value`'s type with its article, for messages: 'an ndarray', 'a DataFrame'."""
+    kind = type(value).__name__
+    vowel = kind[:1].lower() in "aeiou" or kind.startswith("nd")  # "an ndarray"
+    return ("an " if vowel else "a ") + kind
+
+
+def param_problem(value: Any) -> str | None:
+    """Why `value` is data rather than a param (a frame, a big array or list), or None if it may be
+    one. Cheap whatever the size: it looks at lengths and shapes, never serialises.
+
+    >>> param_problem(list(range(20_000)))
+    'a list of 20,000 items, too big for a param. Record data with lt.log_dataset(df, name) or lt.log_artifact(obj, name)'
+    """
+    fix = "Record data with lt.log_dataset(df, name) or lt.log_artifact(obj, name)"
+    kind = a_kind(value)
+    if hasattr(value, "iloc"):  # a pandas DataFrame or Series
+        return f"{kind} of shape {tuple(value.shape)}, which is data, not a param. {fix}"
+    shape = getattr(value, "shape", None)
+    if isinstance(shape, tuple) and shape != () and not isinstance(value, type):
+        size = getattr(value, "size", None)
+        if not isinstance(size, int) or size > MAX_ARRAY_PARAM:
+            nbytes = getattr(value, "nbytes", None)
+            weight = f" ({nbytes / 1e6:,.1f} MB)" if isinstance(nbytes, int) else ""
+            return f"{kind} of shape {shape}{weight}, which is data, not a param. {fix}"
+        return None
+    if isinstance(value, (bytes, bytearray)) and len(value) > MAX_PARAM_BYTES:
+        return f"{len(value):,} bytes, too big for a param. {fix}"
+    if isinstance(value, (list, tuple, dict, set)) and len(value) > MAX_PARAM_ITEMS:
+        return f"{kind} of {len(value):,} items, too big for a param. {fix}"
+    return None
+
+
+def flatten_params(params: dict[str, Any]) -> dict[str, Any]:
+    """Nested dicts become dotted names, so each value can be filtered and compared on its own;
+    an empty dict, or one whose keys cannot name a param, stays one JSON value.
+
+    >>> flatten_params({"cfg": {"lr": 0.1, "opt": {"name": "adam"}}, "seed": 1})
+    {'cfg.lr': 0.1, 'cfg.opt.name': 'adam', 'seed': 1}
+    """
+    if not any(isinstance(v, dict) for v in params.values()):
+        return params  # the usual case: nothing to walk
+    flat: dict[str, Any] = {}
+    for key, value in params.items():
+        _flatten_into(flat, key, value)
+    return flat
+
+
+def _flatten_into(flat: dict[str, Any], key: str, value: Any) -> None:
+    if isinstance(value, dict) and value and len(value) <= MAX_PARAM_ITEMS and all(
+        isinstance(k, str) and k and "\x00" not in k and len(key) + len(k) < MAX_NAME_LENGTH for k in value
+    ):
+        for k, v in value.items():
+            _flatten_into(flat, f"{key}.{k}", v)
+    else:
+        flat[key] = value
 
 
 def decode_param(stored: Any, kind: str) -> Any:
