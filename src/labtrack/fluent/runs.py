@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ActiveRunError
 from ..tracking.run import Run, status_for
+from .processes import is_worker_process, release_in_child, worker_message
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,9 +34,12 @@ class _Session:
         self.experiment: str | None = None
         self.hypothesis_id: int | None = None  # the active hypothesis: new runs link to it
         self.lock = threading.RLock()
+        self.inherited: list[Run] = []  # in a forked worker: the parent's runs (see processes.py)
+        self.reopen: Any = None  # in a forked worker: the parent's store path, opened anew when needed
 
 
 _session = _Session()
+os.register_at_fork(after_in_child=lambda: release_in_child(_session))
 
 
 def current_store() -> Store:
@@ -46,7 +50,7 @@ def current_store() -> Store:
             if _session.store is None:
                 from ..store import Store
 
-                _session.store = Store.open()
+                _session.store = Store.open(_session.reopen)
             store = _session.store
     return store
 
@@ -173,6 +177,9 @@ def _end_specific(target: Run, status: str, error: BaseException | None) -> None
 
 def _require_run() -> Run:
     current = active_run()
+    if current is None and (_session.inherited or is_worker_process()):
+        parent = _session.inherited[-1] if _session.inherited else None
+        raise ActiveRunError(worker_message(parent and parent.number, parent and parent.owner_pid))
     if current is None:
         raise ActiveRunError("no active run: wrap the code in `with lt.run():`, call lt.start_run(), or use %%track")
     return current

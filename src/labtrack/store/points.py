@@ -7,9 +7,10 @@ background thread, which also refreshes the heartbeat of the runs still running.
 from __future__ import annotations
 
 import math
+import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from itertools import groupby
 from operator import itemgetter
 from typing import TYPE_CHECKING
@@ -39,8 +40,15 @@ def summarize(points: list[Point]) -> dict[tuple[int, int], tuple]:
         last_step = max(steps)
         last = values[len(steps) - 1 - steps[::-1].index(last_step)]  # latest point at the top step
         if finite:
-            out[pair] = (last, last_step, min(finite), max(finite), _total(finite), len(finite),
-                         len(values) - len(finite))
+            out[pair] = (
+                last,
+                last_step,
+                min(finite),
+                max(finite),
+                _total(finite),
+                len(finite),
+                len(values) - len(finite),
+            )
         else:
             out[pair] = (last, last_step, None, None, 0.0, 0, len(values))
     return out
@@ -69,6 +77,34 @@ def group_points(points: list[Point]) -> list[Point]:
     return sorted(points, key=_pair)
 
 
+def recompute_summaries(conn: sqlite3.Connection, pairs: Iterable[tuple[int, int]]) -> None:
+    """Set the summaries of these (run, key) pairs from their whole stored history: a step logged
+    again replaced its point, so adding the batch up would count the old value too."""
+    rows = []
+    for run_id, key_id in pairs:
+        found = conn.execute(_RECOMPUTE, (run_id, key_id, run_id, key_id)).fetchone()
+        if found[1] is not None:  # the pair has points
+            rows.append((run_id, key_id, *found))
+    conn.executemany(
+        "INSERT OR REPLACE INTO metric_summaries (run_id, key_id, last, last_step, min, max, sum, count, nan_count)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+# NaN is stored as NULL; a sum that meets +inf and -inf is NULL too, stored as 0.0 (see _total)
+_RECOMPUTE = """
+SELECT (SELECT value FROM metric_points WHERE run_id = ? AND key_id = ? ORDER BY step DESC LIMIT 1),
+       max(step), min(value), max(value), COALESCE(sum(value), 0.0), count(value), count(*) - count(value)
+FROM metric_points WHERE run_id = ? AND key_id = ?
+"""
+
+
+def valid_steps(points: list[Point]) -> list[Point]:
+    """The points whose step SQLite can store (a 64-bit integer)."""
+    return [p for p in points if -(2**63) <= p[2] < 2**63]
+
+
 _pair = itemgetter(0, 1)
 _step = itemgetter(2)
 _value = itemgetter(3)
@@ -83,6 +119,9 @@ class PointWriter:
         self.limit = limit
         self.flush_every = flush_every
         self.running_runs: set[int] = set()
+        # (run, key) pairs that logged a step again or back: their summaries come from the history
+        self.revisited: set[tuple[int, int]] = set()
+        self._settled: set[tuple[int, int]] = set()  # revisited pairs recomputed at least once
         self._flush_lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = False
@@ -117,18 +156,31 @@ class PointWriter:
         """Write every buffered point now; return how many were written."""
         with self._flush_lock:
             buffer = self.buffer
+            # Flags first: a pair is flagged after its point is appended, so a flag seen here has its
+            # point in this chunk or an earlier one, and recomputing after this write is exact.
+            flagged = set(self.revisited) if self.revisited else set()
             n = len(buffer)
-            if n == 0:
+            fresh = flagged - self._settled
+            if n == 0 and not fresh:
                 return 0
             # Slicing then deleting keeps points appended meanwhile by other threads.
             chunk = buffer[:n]
+            recompute = fresh | (flagged & set(map(_pair, chunk))) if flagged else set()
             try:
-                self.store.write_points(chunk, self.running_runs)
+                try:
+                    self.store.write_points(chunk, self.running_runs, recompute)
+                except (
+                    OverflowError
+                ):  # a step beyond SQLite's 64-bit INTEGER: refuse it, keep the rest
+                    kept = valid_steps(chunk)
+                    _warn_dropped(len(chunk) - len(kept))
+                    self.store.write_points(kept, self.running_runs, recompute)
             except BaseException:
                 if n >= 10 * self.limit:  # a store that keeps failing must not eat all memory
                     del buffer[:n]
                 raise
             del buffer[:n]
+            self._settled |= flagged
             self.last_flush = time.monotonic()
             return n
 
@@ -161,5 +213,20 @@ def _warn_once(exc: BaseException) -> None:
         _warned.add(kind)
         import warnings
 
-        warnings.warn(f"labtrack could not save metric points in the background ({kind});"
-                      " they stay buffered and are retried", RuntimeWarning, stacklevel=2)
+        warnings.warn(
+            f"labtrack could not save metric points in the background ({kind});"
+            " they stay buffered and are retried",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+
+
+def _warn_dropped(count: int) -> None:
+    import warnings
+
+    warnings.warn(
+        f"labtrack: {count} metric point(s) had a step beyond 2**63 - 1 and were not saved;"
+        " steps are 64-bit integers",
+        RuntimeWarning,
+        stacklevel=3,
+    )

@@ -23,7 +23,7 @@ from . import reads
 from .artifacts import ArtifactFiles
 from .connection import connect, schema_version
 from .location import StoreLocation, resolve_store
-from .points import PointWriter, group_points, summarize
+from .points import PointWriter, group_points, recompute_summaries, summarize
 from .schema import runs_wide_sql
 
 STALE_AFTER_S = 60.0  # a running run whose heartbeat is older than this (on another host) crashed
@@ -261,13 +261,18 @@ class Store:
             self._key_ids[name] = key_id
         return key_id
 
-    def write_points(self, points: list[tuple], running: Iterable[int] = ()) -> None:
-        """Write a batch of (run_id, key_id, step, value, wall_ms) points and their summaries."""
+    def write_points(self, points: list[tuple], running: Iterable[int] = (), recompute: set | frozenset = frozenset()) -> None:
+        """Write a batch of (run_id, key_id, step, value, wall_ms) points and their summaries;
+        the summaries of the `recompute` (run, key) pairs are rebuilt from their whole history."""
         points = group_points(points)
         sums = summarize(points)
+        for pair in recompute:
+            sums.pop(pair, None)
         with self.write() as conn:
             insert_points(conn, points)
             conn.executemany(_MERGE_SUMMARY, [(*k, *v) for k, v in sums.items()])
+            if recompute:
+                recompute_summaries(conn, recompute)
             self.heartbeat(running, conn)
 
     # -- artifacts, datasets, environments -----------------------------------------------

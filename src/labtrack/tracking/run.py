@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import time
 import traceback as tb
 from collections.abc import Callable, Mapping
@@ -29,6 +30,7 @@ class Run:
         self.name = name
         self.experiment = experiment
         self.status = "running"
+        self.owner_pid: int | None = None  # set in a forked child: the process that owns this run
         self._buffer = store.points.buffer
         self._limit = store.points.limit
         self._keys: dict[str, list[int]] = {}
@@ -67,37 +69,59 @@ class Run:
         limit = self._limit
         key_id = self.store.key_id
         buffer_full = self.store.points.buffer_full
+        revisited = self.store.points.revisited.add
         clock = time.time_ns
 
         def append_points(metrics: Mapping[str, Any], step: int | None) -> None:
             wall_ms = clock() // 1_000_000
-            if step is not None:
-                step = int(step)
-                if not -(2**63) <= step < 2**63 - 1:  # SQLite's INTEGER: a bad step would block every flush
-                    raise InvalidValue(f"step {step} is out of range; steps are 64-bit integers")
+            if step is not None and step.__class__ is not int:
+                step = whole_step(step)
             for name, value in metrics.items():
                 state = keys.get(name)  # [key id, next step, last value]
                 if state is None:
                     state = keys[name] = [key_id(name), 0, None]
+                # the value first: a refused value uses no step
+                v = value if value.__class__ is float else metric_value(name, value)
                 if step is None:
                     s = state[1]
-                    state[1] = s + 1
                 else:
                     s = step
-                    state[1] = step + 1
-                state[2] = v = value if type(value) is float else metric_value(name, value)
+                    if (
+                        not MIN_STEP <= s <= MAX_STEP
+                    ):  # SQLite's INTEGER: a bad step would block every flush
+                        raise InvalidValue(
+                            f"step {step} is out of range; steps are 64-bit integers (< 2**63)"
+                        )
+                    if (
+                        s < state[1]
+                    ):  # a step again, or back: the summary is recomputed from the history
+                        revisited((number, state[0]))
+                state[1] = s + 1
+                state[2] = v
                 buffer.append((number, state[0], s, v, wall_ms))
             if len(buffer) >= limit:
                 buffer_full()
 
         return append_points
 
+    def release_to(self, owner_pid: int) -> None:
+        """In a forked child: this run belongs to `owner_pid`; logging raises, ending does nothing."""
+        self.owner_pid = owner_pid
+        self.append_points = self._refuse_in_child
+
+    def _refuse_in_child(self, metrics: Mapping[str, Any], step: int | None) -> None:
+        from ..fluent.processes import worker_message
+
+        raise ActiveRunError(worker_message(self.number, self.owner_pid))
+
     def latest(self) -> dict[str, tuple[int, float]]:
         """Each metric's last logged (step, value), from memory: cheap enough to poll for live views."""
         return {name: (state[1] - 1, state[2]) for name, state in list(self._keys.items())}
 
     def _refuse_points(self, metrics: Mapping[str, Any], step: int | None) -> None:
-        raise ActiveRunError(f"run #{self.number} has ended ({self.status}); start a new run to log more")
+        raise ActiveRunError(
+            f"run #{self.number} has ended ({self.status}); start a new run to log more"
+        )
 
     def log_params(self, **params: Any) -> None:
         """Record parameters; values keep their type (int, float, str, bool, lists and dicts as JSON)."""
@@ -129,8 +153,8 @@ class Run:
 
     def end(self, status: str = "finished", error: BaseException | None = None) -> None:
         """End the run with `status` (finished, failed, interrupted); `error` is recorded if given."""
-        if self.status != "running":
-            return
+        if self.status != "running" or self.owner_pid is not None:
+            return  # ended already, or the parent's run seen from a forked child: the parent ends it
         fields: dict[str, Any] = {}
         if error is not None:
             fields = {
@@ -148,13 +172,47 @@ class Run:
         return self.store.run_record(self.number)
 
     def _check_active(self, allow_ended: bool = False) -> None:
+        if self.owner_pid is not None:
+            self._refuse_in_child({}, None)
         if self.status != "running" and not allow_ended:
-            raise ActiveRunError(f"run #{self.number} has ended ({self.status}); start a new run to record more")
+            raise ActiveRunError(
+                f"run #{self.number} has ended ({self.status}); start a new run to record more"
+            )
+
+
+MAX_STEP = 2**63 - 1
+MIN_STEP = -(2**63)
+
+
+def whole_step(step: Any) -> int:
+    """`step` as an int: whole numbers of any type pass (2, np.int64(2), 2.0); anything else is refused.
+
+    >>> whole_step(3.0)
+    3
+    """
+    try:
+        return operator.index(step)
+    except TypeError:
+        pass
+    if isinstance(step, (float, int)) or hasattr(step, "is_integer") or hasattr(step, "item"):
+        number = float(step)
+        if number.is_integer():
+            return int(number)
+    raise InvalidValue(
+        f"step {step!r} is not a whole number; steps are integers (0, 1, 2, ...). To record a position"
+        " such as epoch 0.5, log it as a metric: lt.log(epoch=0.5, loss=...)"
+    )
 
 
 def status_for(exc: BaseException | None) -> str:
-    """How a run ends when `exc` escapes its block."""
+    """How a run ends when `exc` escapes its block: `sys.exit(0)` and `sys.exit()` are a success.
+
+    >>> status_for(SystemExit(0))
+    'finished'
+    """
     if exc is None:
+        return "finished"
+    if isinstance(exc, SystemExit) and exc.code in (None, 0):
         return "finished"
     if isinstance(exc, KeyboardInterrupt):
         return "interrupted"
