@@ -7,6 +7,7 @@ import contextlib
 import math
 
 from labtrack.fluent import runs as api
+from labtrack.tracking import failures
 
 
 def reset_session() -> None:
@@ -21,6 +22,7 @@ def reset_session() -> None:
     api._session.store = None
     api._session.experiment = None
     api._session.hypothesis_id = None
+    failures.new_cell()  # warnings "once per cause" start afresh, as in a new cell
 
 
 def same(a, b) -> bool:

@@ -188,7 +188,7 @@ def baseline_runs(store: Store, record: HypothesisRecord, treatment: list[int]) 
 def verdict(hypothesis_id: int | str | None = None) -> Verdict:
     """The verdict of a hypothesis (default: the active one), frozen if it is closed."""
     store = api.current_store()
-    store.points.flush()
+    store.points.flush_for_read()
     return verdict_of(store, find_hypothesis(hypothesis_id))
 
 

@@ -222,14 +222,14 @@ def runs(filter: str | None = None, *, experiment: str | None = None) -> pd.Data
     from .evidence import add_target_columns
 
     store = current_store()
-    store.points.flush()
+    store.points.flush_for_read()
     return add_target_columns(store, store.runs_frame(filter, experiment))
 
 
 def get_run(ref: int | str) -> RunRecord:
     """Everything about one run, by number (`12`, `'#12'`), uuid (or prefix) or name."""
     store = current_store()
-    store.points.flush()
+    store.points.flush_for_read()
     return store.run_record(ref)
 
 
@@ -239,7 +239,7 @@ def history(runs: Any, metric: str | list[str]) -> pd.DataFrame:
     >>> lt.history([3, 4], "loss")
     """
     store = current_store()
-    store.points.flush()
+    store.points.flush_for_read()
     metrics = [metric] if isinstance(metric, str) else list(metric)
     return store.history(run_numbers(runs, store), metrics)
 
@@ -251,7 +251,7 @@ def compare(*runs: Any, at_step: int | None = None) -> Comparison:
     >>> cmp.diff().save("diff.md")
     """
     store = current_store()
-    store.points.flush()
+    store.points.flush_for_read()
     numbers: list[int] = []
     if not runs:
         raise ValueError("compare needs runs: lt.compare(3, 4), lt.compare(lt.runs(...)) or lt.compare(\"params.model = 'rf'\")")

@@ -20,10 +20,7 @@ from typing import Any
 from urllib.parse import urlparse
 from urllib.request import ProxyHandler, Request, build_opener
 
-
-class TrackingWarning(UserWarning):
-    """Tracking a cell failed in part; the cell itself ran as usual."""
-
+from ..tracking.failures import TrackingWarning  # noqa: F401 - its old home; importers find it here
 
 # -- parameters ---------------------------------------------------------------------------
 def literal_params(source: str) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from .cells import (
 )
 from ..errors import LabtrackError, StoreError
 from .figures import FigureCapture
+from ..tracking.failures import cause_of, new_cell, warn_once
 from ..tracking.run import Run, status_for
 from .widgets.live import LiveJob, LiveViews, MetricTrail, RunSummary
 
@@ -101,6 +102,7 @@ class Tracker:
 
     def _on_pre_run_cell(self, info: Any) -> None:
         self._warned = False
+        new_cell()
         self._cell_source = getattr(info, "raw_cell", None)
         self.figures.end()
         if self.open is not None:
@@ -332,7 +334,10 @@ class Tracker:
         if self._warned:
             return
         self._warned = True
-        warn(failure_message(step, exc))
+        if cause_of(exc).key in ("bug", "data"):
+            warn(failure_message(step, exc))
+        else:  # a full disk or a read-only store: once until it is writable again, whoever noticed first
+            warn_once(exc, failure_message(step, exc))
 
 
 def _label(run: Run) -> str:

@@ -32,7 +32,7 @@ class HealthReport:
 
 def health_report(store: Store) -> HealthReport:
     """Check the database and the artifact folder; change nothing."""
-    store.points.flush()
+    store.points.flush_for_read()
     integrity = "; ".join(row[0] for row in store.read("PRAGMA integrity_check"))
     by_status = dict(store.read("SELECT status, count(*) FROM runs GROUP BY status ORDER BY status"))
     counts = {

@@ -179,13 +179,23 @@ class Store:
     def end_run(self, run_id: int, status: str, **fields: Any) -> None:
         """Flush the run's points and record how it ended (finished, failed, interrupted)."""
         self.points.running_runs.discard(run_id)
-        self.points.flush()
-        self.update_run(run_id, **fields)
-        with self.write() as conn:
-            conn.execute(
-                "UPDATE runs SET status = ?, end_time = ?, heartbeat = NULL WHERE id = ?",
-                (status, time.time(), run_id),
-            )
+        end_time = time.time()
+
+        def record_end() -> None:
+            self.update_run(run_id, **fields)
+            with self.write() as conn:
+                conn.execute(
+                    "UPDATE runs SET status = ?, end_time = ?, heartbeat = NULL WHERE id = ?",
+                    (status, end_time, run_id),
+                )
+
+        try:
+            self.points.flush()
+            record_end()
+        except Exception:  # the store cannot be written now: the flusher records the end when it can
+            if record_end not in self.points.pending_ends:
+                self.points.pending_ends.append(record_end)
+            raise
 
     def heartbeat(self, run_ids: Iterable[int], conn: sqlite3.Connection | None = None) -> None:
         """Mark runs as alive now (and revive any that another process wrongly marked crashed)."""

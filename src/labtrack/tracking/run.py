@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import operator
 import time
 import traceback as tb
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ActiveRunError, InvalidValue
+from .failures import cause_of, warn_once
 from .values import metric_value
 
 if TYPE_CHECKING:
@@ -126,12 +128,14 @@ class Run:
     def log_params(self, **params: Any) -> None:
         """Record parameters; values keep their type (int, float, str, bool, lists and dicts as JSON)."""
         self._check_active()
-        self.store.set_params(self.number, params)
+        with self._soft("record params"):
+            self.store.set_params(self.number, params)
 
     def set_tags(self, **tags: Any) -> None:
         """Attach text labels to the run."""
         self._check_active(allow_ended=True)
-        self.store.set_tags(self.number, tags)
+        with self._soft("record tags"):
+            self.store.set_tags(self.number, tags)
 
     def log_artifact(self, obj: Any, name: str | None = None, *, format: str | None = None) -> str:
         """Store a file path, bytes, text, a matplotlib Figure (PNG) or a DataFrame (Parquet or CSV)."""
@@ -139,7 +143,8 @@ class Run:
 
         self._check_active(allow_ended=True)
         artifact_name, data, media_type = encode_artifact(obj, name, format)
-        self.store.add_artifact(self.number, artifact_name, data, media_type)
+        with self._soft(f"store artifact {artifact_name!r}"):
+            self.store.add_artifact(self.number, artifact_name, data, media_type)
         return artifact_name
 
     def log_dataset(self, df: Any, name: str) -> str:
@@ -148,7 +153,8 @@ class Run:
 
         self._check_active(allow_ended=True)
         fingerprint, schema = dataset_fingerprint(df)
-        self.store.add_dataset(self.number, name, fingerprint, tuple(df.shape), schema)
+        with self._soft(f"record data set {name!r}"):
+            self.store.add_dataset(self.number, name, fingerprint, tuple(df.shape), schema)
         return fingerprint
 
     def end(self, status: str = "finished", error: BaseException | None = None) -> None:
@@ -164,12 +170,29 @@ class Run:
             }
         self.append_points = self._refuse_points
         self.status = status
-        self.store.end_run(self.number, status, **fields)
+        with self._soft("record the end"):  # retried by the flusher once the store takes writes
+            self.store.end_run(self.number, status, **fields)
 
     def record(self) -> RunRecord:
         """Everything recorded about this run so far (flushed first)."""
-        self.store.points.flush()
+        self.store.points.flush_for_read()
         return self.store.run_record(self.number)
+
+    @contextlib.contextmanager
+    def _soft(self, step: str) -> Iterator[None]:
+        """A store that cannot be written (full disk, read-only) warns once and the caller carries on;
+        mistakes in the call itself still raise."""
+        try:
+            yield
+        except Exception as exc:
+            cause = cause_of(exc, str(self.store.path))
+            if cause.key in ("bug", "data"):
+                raise
+            warn_once(
+                exc,
+                f"labtrack could not {step} of run #{self.number} ({type(exc).__name__}: {exc});"
+                f" your code runs on without it. To fix: {cause.fix}.",
+            )
 
     def _check_active(self, allow_ended: bool = False) -> None:
         if self.owner_pid is not None:
