@@ -17,11 +17,12 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from ..errors import RunNotFound
+from ..errors import RunNotFound, StoreError
+from ..tracking.failures import cannot_write
 from ..tracking.values import check_name, encode_param, encode_tag
 from . import reads
 from .artifacts import ArtifactFiles
-from .connection import connect, schema_version
+from .connection import open_connection, schema_version
 from .location import StoreLocation, resolve_store
 from .points import PointWriter, group_points, recompute_summaries, summarize
 from .schema import runs_wide_sql
@@ -46,13 +47,24 @@ class Store:
         self._key_ids: dict[str, int] = {}
         self._known_params: set[str] | None = None
         self._experiments: dict[str, int] = {}
+        self.read_only: str | None = None  # why, when the store could only be opened for reading
+        self._writable_tried = 0.0
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None, *, create: bool = True) -> Store:
         """Open the store at `path` (a folder or a .db file), or where DESIGN §3 says when None."""
         location = resolve_store(path)
-        store = cls(location, connect(location.db_path, create=create))
-        store.mark_crashed_runs()
+        conn, read_only = open_connection(location.db_path, create=create)
+        if read_only:  # a read-only mount or copy, a full disk: reading still works, and never writes
+            store = cls(location, conn)
+            store.read_only = read_only
+            return store
+        store = cls(location, conn)
+        try:
+            store.mark_crashed_runs()
+        except sqlite3.OperationalError as exc:  # no sweep when it cannot write; reads go on
+            if not cannot_write(exc):
+                raise
         return store
 
     @property
@@ -69,6 +81,8 @@ class Store:
     @contextlib.contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (BEGIN IMMEDIATE, so concurrent writers queue instead of failing)."""
+        if self.read_only and not self._become_writable():
+            raise StoreError(f"cannot write the store at {self.path}: it was opened for reading only ({self.read_only})")
         with self.lock:
             conn = self.conn
             conn.execute("BEGIN IMMEDIATE")
@@ -80,6 +94,21 @@ class Store:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
+
+    def _become_writable(self) -> bool:
+        """A store opened for reading (full disk, read-only mount) tries, at most every few seconds,
+        to open for writing again: space may have been freed meanwhile."""
+        if time.monotonic() - self._writable_tried < 5.0:
+            return False
+        self._writable_tried = time.monotonic()
+        conn, read_only = open_connection(self.path, create=False, allow_read_only=True)
+        if read_only:
+            conn.close()
+            return False
+        with self.lock:
+            self.conn.close()
+            self.conn, self.read_only = conn, None
+        return True
 
     def read(self, sql: str, params: Iterable[Any] = ()) -> list[tuple]:
         """Run a read query and return every row."""
@@ -212,6 +241,8 @@ class Store:
 
     def mark_crashed_runs(self) -> int:
         """Mark running runs whose writer is gone (dead pid here, or stale heartbeat) as crashed."""
+        if self.read_only:
+            return 0  # reading only: the next writer does the sweep
         rows = self.read("SELECT id, host, pid, heartbeat FROM runs WHERE status = 'running'")
         now = time.time()
         crashed = [

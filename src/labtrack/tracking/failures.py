@@ -83,6 +83,12 @@ def cause_of(exc: BaseException, store: str = "the store") -> Cause:
     return Cause("bug", "this is a labtrack bug; please report it with this message")
 
 
+def cannot_write(exc: BaseException) -> bool:
+    """True if `exc` says the store cannot be written now (read-only, full, I/O, locked), not that it
+    is broken or that the call was wrong."""
+    return cause_of(exc).key in ("read-only", "full", "io", "locked")
+
+
 _lock = threading.Lock()
 _active: set[str] = set()  # causes warned about since the store was last written successfully
 
