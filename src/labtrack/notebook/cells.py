@@ -19,7 +19,7 @@ def failure_message(step: str, exc: BaseException) -> str:
     """What failed, what it means for the cell, and how to fix it."""
     cause = cause_of(exc, store_path())
     if cause.key == "data":  # the user's value, not labtrack: the error says what to do instead
-        return f"labtrack skipped this: could not {step}: {exc}"
+        return f"labtrack did not {step} (the cell ran as usual): {exc}"
     result = "this cell ran without tracking" if step == "start a run" else "the run may be incomplete"
     return f"labtrack could not {step} ({type(exc).__name__}: {exc}); {result}. To fix: {cause.fix}."
 

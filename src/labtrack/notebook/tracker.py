@@ -238,12 +238,11 @@ class Tracker:
         namespace = self.shell.user_ns
         for name in options.metrics:
             if name in namespace:
-                self._guard(f"record metric {name!r}", run.log_metrics, {name: namespace[name]})
+                self._guard(f"record --metrics {name}", run.log_metrics, {name: namespace[name]})
             elif exc is None:
                 user_warning(f"--metrics {name}: no variable named {name!r} after the cell; nothing recorded for it")
-        named = {name: namespace[name] for name in options.params if name in namespace}
-        if named:
-            self._guard("record --params", run.log_params, **named)
+        for name in (n for n in options.params if n in namespace):  # one at a time: a bad one spoils no other
+            self._guard(f"record --params {name}", run.log_params, **{name: namespace[name]})
         for name in (n for n in options.params if n not in namespace and exc is None):
             user_warning(f"--params {name}: no variable named {name!r} after the cell; nothing recorded for it")
         self._guard("save the cell's figures", self.figures.save_open)
@@ -331,10 +330,14 @@ class Tracker:
 
     def _failed(self, step: str, exc: BaseException) -> None:
         """Warn about a failed tracking step, once per cell (the first failure says why)."""
+        kind = cause_of(exc).key
+        if kind == "data":  # each value skipped is said, with how to record it instead
+            warn(failure_message(step, exc))
+            return
         if self._warned:
             return
         self._warned = True
-        if cause_of(exc).key in ("bug", "data"):
+        if kind == "bug":
             warn(failure_message(step, exc))
         else:  # a full disk or a read-only store: once until it is writable again, whoever noticed first
             warn_once(exc, failure_message(step, exc))

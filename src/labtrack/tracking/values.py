@@ -24,7 +24,9 @@ def check_name(name: object, what: str = "name") -> str:
         raise ValueTooLarge(
             f"{what} {name[:40]!r}... is {len(name)} characters long; the limit is {MAX_NAME_LENGTH}"
         )
-    if "\x00" in name:  # SQL text (the runs_wide view names a column per param and metric) cannot hold NUL
+    if (
+        "\x00" in name
+    ):  # SQL text (the runs_wide view names a column per param and metric) cannot hold NUL
         raise InvalidValue(f"a {what} cannot contain the NUL character (\\x00): {name[:60]!r}")
     return name
 
@@ -52,6 +54,7 @@ def encode_param(key: str, value: Any) -> tuple[Any, str]:
         return value, "float"
     if isinstance(value, str):
         return _checked_size(key, value), "str"
+    _refuse_big(key, value)  # before serialising: a 100 MB array must not cost seconds to refuse
     value = _from_numpy(value)
     if isinstance(value, (bool, int, float, str)):
         return encode_param(key, value)
@@ -88,14 +91,50 @@ def decode_param(stored: Any, kind: str) -> Any:
 
 
 def metric_value(name: str, value: Any) -> float:
-    """Return `value` as a float, or raise an error that says what a metric may be."""
+    """Return `value` as a float, or raise an error that says what a metric may be and how to
+    record this value instead."""
     try:
         return float(value)
     except (TypeError, ValueError):
-        raise InvalidValue(
-            f"metric {name!r} must be a number, got {type(value).__name__} {value!r:.60};"
-            " log text as a param (lt.log_params) or a tag"
-        ) from None
+        pass
+    shape = getattr(value, "shape", None)
+    if shape is not None or isinstance(value, (list, tuple)):
+        what = (
+            f"{type(value).__name__} of shape {tuple(shape)}"
+            if shape is not None
+            else f"{type(value).__name__} of {len(value)}"
+        )
+        fix = (
+            f"log one number per step (for i, v in enumerate(values): lt.log(step=i, {name}=v)),"
+            f" a summary (lt.log({name}=float(values.mean()))), or the whole as an artifact (lt.log_artifact)"
+        )
+    else:
+        what = f"{type(value).__name__} {value!r:.60}"
+        fix = "log text as a param (lt.log_params) or a tag"
+    raise InvalidValue(f"metric {name!r} must be a number, got {what}; {fix}")
+
+
+def _refuse_big(key: str, value: Any) -> None:
+    """Raise at once for arrays, frames and long containers that cannot fit in a param."""
+    size = getattr(value, "nbytes", None)
+    if size is None and hasattr(value, "memory_usage") and hasattr(value, "shape"):
+        size = int(value.memory_usage(index=False, deep=False).sum())  # a pandas frame or series
+    if (
+        size is None
+        and isinstance(value, (list, tuple, dict, set))
+        and len(value) > MAX_PARAM_BYTES // 2
+    ):
+        size = len(value) * 2  # at least a character and a comma each
+    if size is not None and size > MAX_PARAM_BYTES:
+        shape = getattr(value, "shape", None)
+        what = f"{type(value).__name__}" + (
+            f" of shape {tuple(shape)}" if shape is not None else ""
+        )
+        raise ValueTooLarge(
+            f"param {key!r} is a {what} of about {size:,} bytes; params are small settings (limit"
+            f" {MAX_PARAM_BYTES:,} bytes), so it was not recorded. Record data with lt.log_dataset(df, {key!r})"
+            f" (its fingerprint, schema and shape) or store it with lt.log_artifact({key}, name={key!r})"
+        )
 
 
 def _checked_size(key: str, text: str, what: str = "param", limit: int = MAX_PARAM_BYTES) -> str:
