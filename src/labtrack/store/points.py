@@ -43,11 +43,17 @@ def summarize(points: list[Point]) -> dict[tuple[int, int], tuple]:
     out: dict[tuple[int, int], tuple] = {}
     for pair, group in groupby(points, key=_pair):
         rows = list(group)
-        steps = list(map(_step, rows))
         values = list(map(_value, rows))
+        last_step = max(map(_step, rows))
+        if rows[-1][2] == last_step:  # the usual case: the newest point holds the top step
+            last = values[-1]
+        else:  # the latest point logged at the top step
+            last = next(row[3] for row in reversed(rows) if row[2] == last_step)
+        total = _fast_total(values)
+        if total is not None:  # no NaN: every value counts
+            out[pair] = (last, last_step, min(values), max(values), total, len(values), 0)
+            continue
         finite = [v for v in values if v == v]  # NaN != NaN
-        last_step = max(steps)
-        last = values[len(steps) - 1 - steps[::-1].index(last_step)]  # latest point at the top step
         if finite:
             out[pair] = (
                 last,
@@ -61,6 +67,15 @@ def summarize(points: list[Point]) -> dict[tuple[int, int], tuple]:
         else:
             out[pair] = (last, last_step, None, None, 0.0, 0, len(values))
     return out
+
+
+def _fast_total(values: list[float]) -> float | None:
+    """The exact sum when no value is NaN (and no +inf meets -inf); None otherwise."""
+    try:
+        total = math.fsum(values)
+    except (OverflowError, ValueError):
+        return None
+    return total if total == total else None
 
 
 def _total(values: list[float]) -> float:
