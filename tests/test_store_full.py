@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 import time
 from pathlib import Path
 
@@ -116,3 +117,53 @@ def test_a_tracked_cell_over_a_file_size_limit_runs_on_and_its_points_land_later
     finally:
         client.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+BOUNDED = """
+import resource, warnings
+from pathlib import Path
+import labtrack as lt
+from labtrack.fluent import runs as api
+warnings.simplefilter("always")
+folder = Path({folder!r})
+lt.open(folder)
+store = api.current_store()
+store.points.max_buffered = 150_000
+with lt.run("warm-up"):
+    lt.log(x=1.0)
+largest = max(p.stat().st_size for p in folder.glob("labtrack.db*"))
+hard = resource.getrlimit(resource.RLIMIT_FSIZE)[1]
+resource.setrlimit(resource.RLIMIT_FSIZE, (largest + 64 * 1024, hard))
+with lt.run("bounded") as run:
+    for i in range(400_000):
+        lt.log(loss=float(i))
+print("cell value", sum(range(10)))
+resource.setrlimit(resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, hard))
+store.points.flush()
+record = lt.get_run(run.number)
+print("stored", record.status, record.metrics["loss"].count, record.metrics["loss"].last)
+"""
+
+
+def test_memory_stays_bounded_while_the_store_is_full_and_the_drop_is_counted(tmp_path):
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-c", BOUNDED.format(folder=str(tmp_path / ".labtrack"))],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "cell value 45"
+    status, count, last = lines[1].split()[1:]
+    assert status == "finished" and float(last) == 399_999.0
+    warned = [line for line in done.stderr.splitlines() if "labtrack" in line and "Warning" in line]
+    assert len([w for w in warned if "could not save metric points" in w]) == 1, done.stderr
+    dropped = [w for w in warned if "were dropped" in w]
+    assert len(dropped) == 1 and f"{400_000 - int(count):,} metric point(s)" in dropped[0], (
+        done.stderr
+    )
+    assert 135_000 <= int(count) <= 150_000  # the newest, less at most a tenth of the bound

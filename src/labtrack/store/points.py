@@ -252,7 +252,7 @@ class PointWriter:
         """Keep memory bounded while the store fails: drop the oldest points past `max_buffered`."""
         excess = len(self.buffer) - self.max_buffered
         if excess > 0:
-            excess = max(excess, self.limit)  # in blocks: deleting from a list's head moves it all
+            excess = max(excess, self.max_buffered // 10)  # in blocks: deleting from the head moves the list
             del self.buffer[:excess]
             self.dropped += excess
 
