@@ -66,8 +66,7 @@ def cause_of(exc: BaseException, store: str = "the store") -> Cause:
     if "disk i/o error" in text:
         return Cause(
             "io",
-            "the disk may be full, over a file-size limit (`ulimit -f`) or failing: free space"
-            " or raise the limit; buffered points are saved once writing works again",
+            "the disk may be full, over a file-size limit (`ulimit -f`) or failing: free space or raise the limit",
         )
     if "locked" in text:
         return Cause(
