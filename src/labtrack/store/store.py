@@ -55,11 +55,8 @@ class Store:
         """Open the store at `path` (a folder or a .db file), or where DESIGN §3 says when None."""
         location = resolve_store(path)
         conn, read_only = open_connection(location.db_path, create=create)
-        if read_only:  # a read-only mount or copy, a full disk: reading still works, and never writes
-            store = cls(location, conn)
-            store.read_only = read_only
-            return store
         store = cls(location, conn)
+        store.read_only = read_only  # a read-only mount or copy, a full disk: reads work and never write
         try:
             store.mark_crashed_runs()
         except sqlite3.OperationalError as exc:  # no sweep when it cannot write; reads go on
