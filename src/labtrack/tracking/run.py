@@ -88,15 +88,13 @@ class Run:
                     s = state[1]
                 else:
                     s = step
-                    if (
-                        not MIN_STEP <= s <= MAX_STEP
-                    ):  # SQLite's INTEGER: a bad step would block every flush
+                    # SQLite's INTEGER: a step beyond it would block every flush
+                    if not MIN_STEP <= s <= MAX_STEP:
                         raise InvalidValue(
                             f"step {step} is out of range; steps are 64-bit integers (< 2**63)"
                         )
-                    if (
-                        s < state[1]
-                    ):  # a step again, or back: the summary is recomputed from the history
+                    # a step again, or back: the writer rebuilds this summary from the history
+                    if s < state[1]:
                         revisited((number, state[0]))
                 state[1] = s + 1
                 state[2] = v
