@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import labtrack as lt
 from session_reset import reset_session
 
 pytestmark = pytest.mark.slow
@@ -167,3 +168,40 @@ def test_memory_stays_bounded_while_the_store_is_full_and_the_drop_is_counted(tm
         done.stderr
     )
     assert 135_000 <= int(count) <= 150_000  # the newest, less at most a tenth of the bound
+
+
+LEFT_OPEN = """
+import resource
+from pathlib import Path
+import labtrack as lt
+folder = Path({folder!r})
+lt.open(folder)
+with lt.run("warm-up"):
+    lt.log(x=1.0)
+largest = max(p.stat().st_size for p in folder.glob("labtrack.db*"))
+resource.setrlimit(resource.RLIMIT_FSIZE, (largest + 64 * 1024, resource.RLIM_INFINITY))
+lt.start_run("left open")
+for i in range(150_000):
+    lt.log(loss=float(i))
+print("script ends")
+"""
+
+
+def test_a_script_that_exits_while_the_store_is_full_says_what_it_lost(store_dir):
+    import subprocess
+
+    folder = store_dir
+    done = subprocess.run(
+        [sys.executable, "-c", LEFT_OPEN.format(folder=str(folder))],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    assert done.returncode == 0 and done.stdout == "script ends\n", done.stderr
+    assert "150,000 metric point(s) could not be saved before the store closed" in done.stderr
+    reset_session()
+    lt.open(folder)
+    assert (
+        lt.get_run("left open").status == "crashed"
+    )  # its process is gone: never a false "finished"

@@ -180,7 +180,23 @@ class PointWriter:
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=10)
         self._thread = None
-        self.flush()
+        try:
+            self.flush()
+        except (
+            Exception
+        ) as exc:  # closing (at exit, say) with the store still unwritable: say what is lost
+            if self.buffer or self.dropped:
+                import warnings
+
+                warnings.warn_explicit(
+                    f"labtrack: {len(self.buffer) + self.dropped:,} metric point(s) could not be saved before the"
+                    f" store closed ({type(exc).__name__}: {exc})",
+                    TrackingWarning,
+                    "labtrack",
+                    0,
+                    module="labtrack",
+                )
+            raise
 
     def buffer_full(self) -> None:
         """Called by loggers when the buffer passed its limit: flush in the caller's thread.
@@ -252,7 +268,9 @@ class PointWriter:
         """Keep memory bounded while the store fails: drop the oldest points past `max_buffered`."""
         excess = len(self.buffer) - self.max_buffered
         if excess > 0:
-            excess = max(excess, self.max_buffered // 10)  # in blocks: deleting from the head moves the list
+            excess = max(
+                excess, self.max_buffered // 10
+            )  # in blocks: deleting from the head moves the list
             del self.buffer[:excess]
             self.dropped += excess
 
