@@ -1,6 +1,7 @@
 """Reading never writes: a write-protected copy of a store (folder and files without write permission)
 and a store on a full disk are read by every face — `lt.runs`, `lt.get_run`, `lt.history`,
-`labtrack runs / show / compare / doctor` and the server's read routes — and stay byte for byte the same.
+`labtrack runs / show / compare / doctor`, `%track runs` and the server's read routes — and stay byte
+for byte the same.
 
 Each face runs in a child process that cannot write: as root, without the capability that lets root
 ignore file modes; on a "full disk", under a file-size limit of 0 bytes (RLIMIT_FSIZE)."""
@@ -41,6 +42,13 @@ service = StoreService(resolve_store(os.environ["LABTRACK_DIR"]))
 runs = json.loads(service.runs_json(RunsQuery()))
 print(service.status()["runs"], runs["total"], service.run("2")["name"],
       len(service.history(["1", "2"], "acc")["series"]), "acc" in service.compare_json(["1", "2"]))
+"""
+
+MAGIC = """
+from IPython.testing.globalipapp import start_ipython
+ip = start_ipython()
+ip.run_line_magic("load_ext", "labtrack")
+ip.run_line_magic("track", "runs")
 """
 
 CLI = [["runs"], ["show", "2"], ["compare", "1", "2"], ["doctor"]]
@@ -151,3 +159,14 @@ def test_a_file_that_is_not_sqlite_is_still_called_so(tmp_path):
     (folder / "labtrack.db").write_text("hello, I am a text file\n" * 10)
     done = run_face(cli("runs"), folder, "full disk")
     assert done.returncode == 1 and "is not a SQLite database" in done.stderr
+
+
+def test_the_track_runs_magic_reads_a_store_it_cannot_write(store_copy):
+    # (read-only only: under a 0-byte file-size limit IPython itself cannot start, it writes temp files)
+    before = fingerprint(store_copy)
+    done = run_face(python(MAGIC), store_copy, "read-only copy")
+    assert done.returncode == 0 and "Traceback" not in done.stderr + done.stdout, (
+        done.stdout + done.stderr
+    )
+    assert "0.75" in done.stdout and "labtrack could not" not in done.stdout + done.stderr
+    assert fingerprint(store_copy) == before
