@@ -62,10 +62,9 @@ def filters() -> Callable[[], str]:
 def time_service(folder: Path, curves: list[int]) -> dict[str, float]:
     from labtrack.server.queries import RunsQuery
     from labtrack.server.records import encode_json
-    from labtrack.server.service import StoreService
-    from labtrack.store import resolve_store
+    from labtrack.server.service import LabService
 
-    service = StoreService(resolve_store(folder), root_dir=folder.parent)
+    service = LabService(folder, root_dir=folder.parent)
     next_filter = filters()
     runs = [str(n) for n in curves]
 

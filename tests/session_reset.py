@@ -7,6 +7,7 @@ import contextlib
 import math
 
 from labtrack.fluent import session
+from labtrack.tracking import failures
 
 
 def reset_session() -> None:
@@ -15,6 +16,7 @@ def reset_session() -> None:
         session.reset()
     session._session.stack.clear()
     session._session.lab = None
+    failures.new_cell()  # warnings "once per cause" start afresh, as in a new cell
 
 
 def same(a, b) -> bool:

@@ -45,7 +45,7 @@ def broken_store(request, store_dir, monkeypatch):
             conn.execute("PRAGMA query_only = ON")
             return conn
 
-        monkeypatch.setattr("labtrack.store.store.connect", read_only)
+        monkeypatch.setattr("labtrack.store.connection.connect", read_only)
     yield ("readonly database", "unable to open"), "make the store writable"
     db.chmod(0o644)
 

@@ -88,8 +88,9 @@ class Lab:
         self.store.close()
 
     def flush(self) -> None:
-        """Write buffered metric points now (reads flush first by themselves)."""
-        self.store.points.flush()
+        """Write buffered metric points before a read (reads do it by themselves); on a store that
+        cannot be written (read-only, full disk) the points stay buffered and the read goes on."""
+        self.store.points.flush_for_read()
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[None]:
@@ -413,9 +414,22 @@ class Lab:
 
     def doctor(self) -> HealthReport:
         """The store's health: integrity, counts, schema version, missing or orphaned artifact files."""
-        from ..store.maintenance import health_report
+        return self.diagnose(self.path)
 
-        return health_report(self.store)
+    @staticmethod
+    def diagnose(db_path: str | os.PathLike[str]) -> HealthReport:
+        """`labtrack doctor` without opening the store for writing: what is damaged, what is intact,
+        how to recover. Never raises for what it finds."""
+        from ..store.maintenance import diagnose
+
+        return diagnose(Path(db_path))
+
+    @staticmethod
+    def salvage(db_path: str | os.PathLike[str], target: str | os.PathLike[str]) -> Any:
+        """Copy every readable row of a damaged store into a new .db file; what was saved."""
+        from ..store.salvage import salvage
+
+        return salvage(Path(db_path), Path(target))
 
     def collect_garbage(self, *, dry_run: bool = False) -> tuple[list[str], int]:
         """Delete artifact files no run references; (removed names, bytes freed)."""

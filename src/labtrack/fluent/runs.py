@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ActiveRunError
 from ..tracking.run import Run, status_for
+from .processes import is_worker_process, worker_message
 from .session import (
     _session,
     active_run,
@@ -121,6 +122,9 @@ def end(target: Run, status: str, error: BaseException | None) -> None:
 
 def _require_run() -> Run:
     current = active_run()
+    if current is None and (_session.inherited or is_worker_process()):
+        parent = _session.inherited[-1] if _session.inherited else None
+        raise ActiveRunError(worker_message(parent and parent.number, parent and parent.owner_pid))
     if current is None:
         raise ActiveRunError(
             "no active run: wrap the code in `with lt.run():`, call lt.start_run(), or use %%track"

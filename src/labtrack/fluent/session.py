@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ActiveRunError
+from .processes import release_in_child
 
 if TYPE_CHECKING:
     from ..client import HypothesisRecord, Lab
@@ -28,9 +29,12 @@ class _Session:
         self.experiment: str | None = None
         self.hypothesis_id: int | None = None  # the active hypothesis: new runs link to it
         self.lock = threading.RLock()
+        self.inherited: list[Run] = []  # in a forked worker: the parent's runs (see processes.py)
+        self.reopen: Any = None  # in a forked worker: the parent's store path, opened anew when needed
 
 
 _session = _Session()
+os.register_at_fork(after_in_child=lambda: release_in_child(_session))
 
 
 def default_lab() -> Lab:
@@ -41,7 +45,7 @@ def default_lab() -> Lab:
             if _session.lab is None:
                 from ..client import Lab
 
-                _session.lab = Lab.open()
+                _session.lab = Lab.open(_session.reopen)
             lab = _session.lab
     return lab
 
@@ -90,6 +94,7 @@ def reset() -> None:
         _session.lab = None
         _session.experiment = None
         _session.hypothesis_id = None
+        _session.inherited, _session.reopen = [], None
 
 
 def set_experiment(name: str | None) -> None:

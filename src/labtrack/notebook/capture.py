@@ -19,12 +19,8 @@ from typing import Any
 from urllib.parse import urlparse
 from urllib.request import ProxyHandler, Request, build_opener
 
+from ..tracking.failures import TrackingWarning  # noqa: F401 - its old home; importers find it here
 from .literals import literal_params  # noqa: F401 - the name this module has always offered
-
-
-class TrackingWarning(UserWarning):
-    """Tracking a cell failed in part; the cell itself ran as usual."""
-
 
 # -- the notebook's path -------------------------------------------------------------------
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}

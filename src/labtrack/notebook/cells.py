@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import ast
-import sqlite3
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InvalidValue, StoreError, ValueTooLarge
 from ..fluent import session
 from ..fluent.runs import end as end_specific
+from ..tracking.failures import cause_of
 from .capture import TrackingWarning
 
 if TYPE_CHECKING:
@@ -19,21 +18,11 @@ if TYPE_CHECKING:
 
 def failure_message(step: str, exc: BaseException) -> str:
     """What failed, what it means for the cell, and how to fix it."""
-    text = str(exc).lower()
-    if "readonly" in text or "read-only" in text or "unable to open" in text or isinstance(exc, PermissionError):
-        fix = f"make the store writable ({store_path()}) or set LABTRACK_DIR to a writable folder"
-    elif "disk is full" in text or "no space" in text or getattr(exc, "errno", None) == 28:
-        fix = "free some disk space, or set LABTRACK_DIR to a folder on another disk"
-    elif "locked" in text:
-        fix = "another process holds the store's write lock; close it, or set LABTRACK_DIR to another folder"
-    elif isinstance(exc, (InvalidValue, ValueTooLarge)):  # the user's data, not a labtrack bug: say what to do
-        return f"labtrack skipped a value it could not {step}: {exc}"
-    elif isinstance(exc, (sqlite3.Error, StoreError, OSError)):
-        fix = f"check the store at {store_path()} (`labtrack doctor`), or set LABTRACK_DIR to another folder"
-    else:
-        fix = "this is a labtrack bug; please report it with this message"
+    cause = cause_of(exc, store_path())
+    if cause.key == "data":  # the user's value, not labtrack: the error says what to do instead
+        return f"labtrack did not {step} (the cell ran as usual): {exc}"
     result = "this cell ran without tracking" if step == "start a run" else "the run may be incomplete"
-    return f"labtrack could not {step} ({type(exc).__name__}: {exc}); {result}. To fix: {fix}."
+    return f"labtrack could not {step} ({type(exc).__name__}: {exc}); {result}. To fix: {cause.fix}."
 
 
 def store_path() -> str:

@@ -18,6 +18,7 @@ from IPython.core.error import UsageError
 from ..errors import LabtrackError, StoreError
 from ..fluent import runs as api
 from ..fluent import session
+from ..tracking.failures import cause_of, new_cell, warn_once
 from ..tracking.run import Run, status_for
 from .assigned import NamedValues, failed_line, unassigned_message
 from .capture import Environment, NotebookLocator
@@ -111,6 +112,7 @@ class Tracker:
 
     def _on_pre_run_cell(self, info: Any) -> None:
         self._warned = False
+        new_cell()
         if self._notebook_pending and self.notebook.path(wait=0) is not None:
             self._guard("find the notebook's path", self._notebook)  # found by the server lookup since
         self._cell_source = getattr(info, "raw_cell", None)
@@ -301,8 +303,8 @@ class Tracker:
             user_warning(line)
         if report.metrics:
             self._guard("record --metrics", run.log_metrics, report.metrics)
-        if report.params:
-            self._guard("record --params", run.log_params, **report.params)
+        for name, value in report.params.items():  # one at a time: a bad one spoils no other
+            self._guard(f"record --params {name}", run.log_params, **{name: value})
         if report.unassigned:
             warn(unassigned_message(options.metrics, options.params, report.unassigned,
                                     failed=exc is not None, cell=not here))
@@ -366,10 +368,17 @@ class Tracker:
 
     def _failed(self, step: str, exc: BaseException) -> None:
         """Warn about a failed tracking step, once per cell (the first failure says why)."""
+        kind = cause_of(exc).key
+        if kind == "data":  # each value skipped is said, with how to record it instead
+            warn(failure_message(step, exc))
+            return
         if self._warned:
             return
         self._warned = True
-        warn(failure_message(step, exc))
+        if kind == "bug":
+            warn(failure_message(step, exc))
+        else:  # a full disk or a read-only store: once until it is writable again, whoever noticed first
+            warn_once(exc, failure_message(step, exc))
 
 
 def _label(run: Run) -> str:

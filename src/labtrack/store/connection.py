@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from pathlib import Path
@@ -10,6 +11,75 @@ from ..errors import NotALabtrackStore, StoreError, StoreTooNew
 from .schema import MIGRATION_NAMES, MIGRATION_SET, build_migrations
 
 BUSY_TIMEOUT_S = 60.0
+
+
+def open_connection(
+    db_path: Path, *, create: bool = True, allow_read_only: bool = True
+) -> tuple[sqlite3.Connection, str | None]:
+    """A connection to the store at `db_path` and, when it could only be opened for reading (a
+    read-only mount or copy, a full disk, a file-size limit), why. Reading never writes: when the
+    store cannot be written no WAL switch, migration or -wal/-shm file is attempted.
+
+    >>> conn, read_only = open_connection(Path("/tmp/project/.labtrack/labtrack.db"))
+    """
+    from ..tracking.failures import cannot_write, ignore_file_size_signal
+
+    ignore_file_size_signal()  # past a file-size limit, write() must fail (EFBIG), not kill the process
+    reason = unwritable(db_path)
+    if reason is None:
+        existed = {p: p.exists() for p in _side_files(db_path)}
+        try:
+            return connect(db_path, create=create), None
+        except (NotALabtrackStore, StoreTooNew):
+            raise
+        except (sqlite3.Error, OSError, StoreError) as exc:
+            if not allow_read_only or not cannot_write(exc) or not db_path.exists():
+                raise
+            reason = f"{type(exc).__name__}: {exc}"
+            for (
+                path,
+                was,
+            ) in existed.items():  # leave no trace: the empty -wal/-shm this attempt made
+                if not was and path.exists() and path.stat().st_size == 0:
+                    path.unlink(missing_ok=True)
+    if not allow_read_only or not db_path.exists():
+        raise StoreError(f"cannot open the store at {db_path} for writing: {reason}")
+    return connect_read_only(db_path), reason
+
+
+def unwritable(db_path: Path) -> str | None:
+    """Why the store surely cannot be written now (checked without writing), or None."""
+    folder = db_path.parent
+    if not folder.exists():
+        return None
+    if not os.access(folder, os.W_OK) or (db_path.exists() and not os.access(db_path, os.W_OK)):
+        return f"{folder} is read-only (attempt to write a readonly database)"
+    try:
+        space = os.statvfs(folder)
+        if space.f_bavail * space.f_frsize < MIN_FREE_BYTES:
+            return f"the disk holding {folder} is full (database or disk is full)"
+    except OSError:
+        pass
+    soft = _file_size_limit()
+    if soft is not None and soft < MIN_FREE_BYTES:
+        return f"this process may not grow files past {soft} bytes (RLIMIT_FSIZE: database or disk is full)"
+    return None
+
+
+MIN_FREE_BYTES = 64 * 1024  # a write needs room for a few pages and the -shm index
+
+
+def _file_size_limit() -> int | None:
+    try:
+        import resource
+    except ImportError:  # not POSIX
+        return None
+    soft, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
+    return None if soft == resource.RLIM_INFINITY else soft
+
+
+def _side_files(db_path: Path) -> list[Path]:
+    return [Path(f"{db_path}-wal"), Path(f"{db_path}-shm")]
 
 
 def connect(db_path: Path, *, create: bool = True) -> sqlite3.Connection:
@@ -48,7 +118,9 @@ def _enable_wal(conn: sqlite3.Connection, db_path: Path) -> None:
                 raise
             if time.monotonic() > deadline:
                 conn.close()
-                raise StoreError(f"{db_path} stayed locked by another process for {BUSY_TIMEOUT_S:.0f} s") from exc
+                raise StoreError(
+                    f"{db_path} stayed locked by another process for {BUSY_TIMEOUT_S:.0f} s"
+                ) from exc
         time.sleep(0.005)
 
 
@@ -76,14 +148,20 @@ def _inspect_with(db_path: Path, query: str, strict: bool = True) -> bool:
         raise StoreError(f"cannot open {db_path}: {exc}") from exc
     try:
         try:
-            tables = {row[0] for row in ro.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            tables = {
+                row[0] for row in ro.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
         except sqlite3.DatabaseError as exc:
             if not strict:
                 raise
-            raise NotALabtrackStore(
-                f"{db_path} is not a SQLite database ({exc}); point LABTRACK_DIR or lt.open() at a"
-                " labtrack store folder, or move this file away"
-            ) from None
+            if not is_sqlite_file(db_path):
+                raise NotALabtrackStore(
+                    f"{db_path} is not a SQLite database ({exc}); point LABTRACK_DIR or lt.open() at a"
+                    " labtrack store folder, or move this file away"
+                ) from None
+            raise StoreError(
+                f"cannot read {db_path} ({exc}); `labtrack doctor` says what is wrong"
+            ) from exc
         if not tables:
             return True
         applied: list[str] = []
@@ -109,6 +187,60 @@ def _inspect_with(db_path: Path, query: str, strict: bool = True) -> bool:
         return len(applied) < len(MIGRATION_NAMES)
     finally:
         ro.close()
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def is_sqlite_file(db_path: Path) -> bool:
+    """True if the file starts with SQLite's header (whatever state its pages are in)."""
+    try:
+        with open(db_path, "rb") as file:
+            return file.read(16) == SQLITE_HEADER
+    except OSError:
+        return True  # unreadable: not evidence that it is something else
+
+
+def connect_read_only(db_path: Path) -> sqlite3.Connection:
+    """A connection that never writes, for a store on a read-only mount, a write-protected copy or a
+    full disk. Without a -wal file it reads the file as immutable (no -shm to create); else it reads
+    through the -wal left by the writer.
+
+    >>> connect_read_only(Path("/mnt/readonly/.labtrack/labtrack.db")).execute("SELECT count(*) FROM runs")
+    """
+    if not (db_path.exists() and db_path.stat().st_size > 0):
+        raise StoreError(f"no labtrack store at {db_path}; run a tracked cell or `lt.open()` first")
+    uri = db_path.absolute().as_uri()
+    queries = ["mode=ro", "mode=ro&immutable=1"]
+    if not Path(f"{db_path}-wal").exists():
+        queries.reverse()
+    error: Exception | None = None
+    for query in queries:
+        try:
+            pending = _inspect_with(db_path, query)
+        except (NotALabtrackStore, StoreTooNew):
+            raise
+        except (StoreError, sqlite3.Error) as exc:
+            error = exc
+            continue
+        if pending:
+            raise StoreError(
+                f"{db_path} needs a schema upgrade, which needs write access, and it cannot be written now;"
+                " open it once where it is writable (or with the labtrack version that wrote it)"
+            )
+        try:
+            conn = sqlite3.connect(
+                f"{uri}?{query}",
+                uri=True,
+                timeout=BUSY_TIMEOUT_S,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            conn.execute("SELECT count(*) FROM runs").fetchone()
+            return conn
+        except sqlite3.Error as exc:
+            error = exc
+    raise StoreError(f"cannot read {db_path} ({error}); `labtrack doctor` says what is wrong")
 
 
 def _migrate(conn: sqlite3.Connection) -> None:

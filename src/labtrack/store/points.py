@@ -7,12 +7,21 @@ background thread, which also refreshes the heartbeat of the runs still running.
 from __future__ import annotations
 
 import math
+import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from itertools import groupby
 from operator import itemgetter
 from typing import TYPE_CHECKING
+
+from ..tracking.failures import (
+    TrackingWarning,
+    cause_of,
+    ignore_file_size_signal,
+    recovered,
+    warn_once,
+)
 
 if TYPE_CHECKING:
     from .store import Store
@@ -22,6 +31,7 @@ Point = tuple[int, int, int, float, int]
 
 FLUSH_EVERY_S = 1.0
 BUFFER_LIMIT = 100_000
+MAX_BUFFERED = 1_000_000  # points kept in memory while the store cannot be written (~140 MB)
 
 
 def summarize(points: list[Point]) -> dict[tuple[int, int], tuple]:
@@ -33,17 +43,39 @@ def summarize(points: list[Point]) -> dict[tuple[int, int], tuple]:
     out: dict[tuple[int, int], tuple] = {}
     for pair, group in groupby(points, key=_pair):
         rows = list(group)
-        steps = list(map(_step, rows))
         values = list(map(_value, rows))
+        last_step = max(map(_step, rows))
+        if rows[-1][2] == last_step:  # the usual case: the newest point holds the top step
+            last = values[-1]
+        else:  # the latest point logged at the top step
+            last = next(row[3] for row in reversed(rows) if row[2] == last_step)
+        total = _fast_total(values)
+        if total is not None:  # no NaN: every value counts
+            out[pair] = (last, last_step, min(values), max(values), total, len(values), 0)
+            continue
         finite = [v for v in values if v == v]  # NaN != NaN
-        last_step = max(steps)
-        last = values[len(steps) - 1 - steps[::-1].index(last_step)]  # latest point at the top step
         if finite:
-            out[pair] = (last, last_step, min(finite), max(finite), _total(finite), len(finite),
-                         len(values) - len(finite))
+            out[pair] = (
+                last,
+                last_step,
+                min(finite),
+                max(finite),
+                _total(finite),
+                len(finite),
+                len(values) - len(finite),
+            )
         else:
             out[pair] = (last, last_step, None, None, 0.0, 0, len(values))
     return out
+
+
+def _fast_total(values: list[float]) -> float | None:
+    """The exact sum when no value is NaN (and no +inf meets -inf); None otherwise."""
+    try:
+        total = math.fsum(values)
+    except (OverflowError, ValueError):
+        return None
+    return total if total == total else None
 
 
 def _total(values: list[float]) -> float:
@@ -69,26 +101,70 @@ def group_points(points: list[Point]) -> list[Point]:
     return sorted(points, key=_pair)
 
 
+def recompute_summaries(conn: sqlite3.Connection, pairs: Iterable[tuple[int, int]]) -> None:
+    """Set the summaries of these (run, key) pairs from their whole stored history: a step logged
+    again replaced its point, so adding the batch up would count the old value too."""
+    rows = []
+    for run_id, key_id in pairs:
+        found = conn.execute(_RECOMPUTE, (run_id, key_id, run_id, key_id)).fetchone()
+        if found[1] is not None:  # the pair has points
+            rows.append((run_id, key_id, *found))
+    conn.executemany(
+        "INSERT OR REPLACE INTO metric_summaries (run_id, key_id, last, last_step, min, max, sum, count, nan_count)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+# NaN is stored as NULL; a sum that meets +inf and -inf is NULL too, stored as 0.0 (see _total)
+_RECOMPUTE = """
+SELECT (SELECT value FROM metric_points WHERE run_id = ? AND key_id = ? ORDER BY step DESC LIMIT 1),
+       max(step), min(value), max(value), COALESCE(sum(value), 0.0), count(value), count(*) - count(value)
+FROM metric_points WHERE run_id = ? AND key_id = ?
+"""
+
+
+def valid_steps(points: list[Point]) -> list[Point]:
+    """The points whose step SQLite can store (a 64-bit integer)."""
+    return [p for p in points if -(2**63) <= p[2] < 2**63]
+
+
 _pair = itemgetter(0, 1)
 _step = itemgetter(2)
 _value = itemgetter(3)
 
 
 class PointWriter:
-    """Owns the in-memory buffer of one store and the thread that flushes it."""
+    """Owns the in-memory buffer of one store and the thread that flushes it.
+
+    While the store cannot be written (a full disk, a read-only file, a file-size limit) the points
+    stay buffered, up to `max_buffered` (the oldest beyond it are dropped and counted), the failure
+    is reported once, and the flusher retries every second.
+    """
 
     def __init__(self, store: Store, flush_every: float = FLUSH_EVERY_S, limit: int = BUFFER_LIMIT):
         self.store = store
         self.buffer: list[Point] = []
         self.limit = limit
+        self.max_buffered = MAX_BUFFERED
         self.flush_every = flush_every
         self.running_runs: set[int] = set()
+        # (run, key) pairs that logged a step again or back: their summaries come from the history
+        self.revisited: set[tuple[int, int]] = set()
+        self._settled: set[tuple[int, int]] = set()  # revisited pairs recomputed at least once
+        self.pending_ends: list[
+            Callable[[], None]
+        ] = []  # run ends that failed: retried after a flush
+        self.failing = False  # the last write failed
+        self.dropped = 0  # points dropped since the store last failed, past `max_buffered`
+        self._last_try = 0.0
         self._flush_lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = False
         self._thread: threading.Thread | None = None
         self.last_flush = time.monotonic()
-        self.on_error: Callable[[BaseException], None] = _warn_once
+        self.on_error: Callable[[BaseException], None] = self.report
+        ignore_file_size_signal()
 
     def start(self) -> None:
         """Start the background flusher (once)."""
@@ -104,33 +180,119 @@ class PointWriter:
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=10)
         self._thread = None
-        self.flush()
+        try:
+            self.flush()
+        except (
+            Exception
+        ) as exc:  # closing (at exit, say) with the store still unwritable: say what is lost
+            if self.buffer or self.dropped:
+                import warnings
+
+                warnings.warn_explicit(
+                    f"labtrack: {len(self.buffer) + self.dropped:,} metric point(s) could not be saved before the"
+                    f" store closed ({type(exc).__name__}: {exc})",
+                    TrackingWarning,
+                    "labtrack",
+                    0,
+                    module="labtrack",
+                )
+            raise
 
     def buffer_full(self) -> None:
         """Called by loggers when the buffer passed its limit: flush in the caller's thread.
 
         (Handing the work to the flusher thread is slower: the two threads would trade the GIL
-        around every row SQLite writes.)"""
-        self.flush()
+        around every row SQLite writes.) While the store fails, retry at most once a second and
+        never raise: the caller is the user's `lt.log`."""
+        if self.failing and time.monotonic() - self._last_try < self.flush_every:
+            self._bound()
+            return
+        try:
+            self.flush()
+        except Exception as exc:
+            self.report(exc)
+
+    def flush_for_read(self) -> None:
+        """Flush before a read, which must work even when the store cannot be written."""
+        if self.buffer or self.pending_ends:
+            try:
+                self.flush()
+            except Exception as exc:
+                self.report(exc)
+
+    def report(self, exc: BaseException) -> None:
+        """Tell the user, once per cause, that points could not be saved (never raises)."""
+        cause = cause_of(exc, str(self.store.path))
+        kept = f"{len(self.buffer):,} point(s) stay in memory (up to {self.max_buffered:,}) and are saved when it works again"
+        warn_once(
+            exc,
+            f"labtrack could not save metric points ({type(exc).__name__}: {exc}); your code runs on,"
+            f" {kept}. To fix: {cause.fix}.",
+        )
 
     def flush(self) -> int:
-        """Write every buffered point now; return how many were written."""
+        """Write every buffered point (and run ends that failed before) now; return how many points."""
         with self._flush_lock:
             buffer = self.buffer
+            # Flags first: a pair is flagged after its point is appended, so a flag seen here has its
+            # point in this chunk or an earlier one, and recomputing after this write is exact.
+            flagged = set(self.revisited) if self.revisited else set()
             n = len(buffer)
-            if n == 0:
+            fresh = flagged - self._settled
+            if n == 0 and not fresh and not self.pending_ends:
                 return 0
             # Slicing then deleting keeps points appended meanwhile by other threads.
             chunk = buffer[:n]
+            recompute = fresh | (flagged & set(map(_pair, chunk))) if flagged else set()
+            self._last_try = time.monotonic()
             try:
-                self.store.write_points(chunk, self.running_runs)
+                try:
+                    self.store.write_points(chunk, self.running_runs, recompute)
+                except (
+                    OverflowError
+                ):  # a step beyond SQLite's 64-bit INTEGER: refuse it, keep the rest
+                    kept = valid_steps(chunk)
+                    _warn_dropped(len(chunk) - len(kept))
+                    self.store.write_points(kept, self.running_runs, recompute)
             except BaseException:
-                if n >= 10 * self.limit:  # a store that keeps failing must not eat all memory
-                    del buffer[:n]
+                self.failing = True
+                self._bound()
                 raise
             del buffer[:n]
+            self._settled |= flagged
             self.last_flush = time.monotonic()
+            self._recovered()
             return n
+
+    def _bound(self) -> None:
+        """Keep memory bounded while the store fails: drop the oldest points past `max_buffered`."""
+        excess = len(self.buffer) - self.max_buffered
+        if excess > 0:
+            excess = max(
+                excess, self.max_buffered // 10
+            )  # in blocks: deleting from the head moves the list
+            del self.buffer[:excess]
+            self.dropped += excess
+
+    def _recovered(self) -> None:
+        """The store took a write: finish the run ends that failed, and say what was lost, if anything."""
+        self.failing = False
+        while self.pending_ends:
+            self.pending_ends[0]()
+            self.pending_ends.pop(0)
+        if self.dropped:
+            dropped, self.dropped = self.dropped, 0
+            import warnings
+
+            warnings.warn_explicit(
+                f"labtrack: the store is writable again; {dropped:,} metric point(s) logged while it was not"
+                f" were dropped (at most {self.max_buffered:,} are kept in memory), the rest are saved",
+                TrackingWarning,
+                "labtrack",
+                0,
+                module="labtrack",
+            )
+        recovered()
 
     def _loop(self) -> None:
         while not self._stop:
@@ -147,19 +309,16 @@ class PointWriter:
                 if not self.flush() and self.running_runs:
                     self.store.heartbeat(self.running_runs)
                     self.last_flush = time.monotonic()
-            except BaseException as exc:  # never kill the thread; report once per error
+            except BaseException as exc:  # never kill the thread; report once per cause
                 self.on_error(exc)
 
 
-_warned: set[str] = set()
+def _warn_dropped(count: int) -> None:
+    import warnings
 
-
-def _warn_once(exc: BaseException) -> None:
-    """The background flusher's errors reach the user once per kind, as a warning (never a crash)."""
-    kind = f"{type(exc).__name__}: {exc}"
-    if kind not in _warned:
-        _warned.add(kind)
-        import warnings
-
-        warnings.warn(f"labtrack could not save metric points in the background ({kind});"
-                      " they stay buffered and are retried", RuntimeWarning, stacklevel=2)
+    warnings.warn(
+        f"labtrack: {count} metric point(s) had a step beyond 2**63 - 1 and were not saved;"
+        " steps are 64-bit integers",
+        RuntimeWarning,
+        stacklevel=3,
+    )

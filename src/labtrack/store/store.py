@@ -17,13 +17,14 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from ..errors import RunNotFound
+from ..errors import RunNotFound, StoreError
+from ..tracking.failures import cannot_write
 from ..tracking.values import check_name, encode_param, encode_tag
 from . import reads
 from .artifacts import ArtifactFiles
-from .connection import connect, schema_version
+from .connection import open_connection, schema_version
 from .location import StoreLocation, resolve_store
-from .points import PointWriter, group_points, summarize
+from .points import PointWriter, group_points, recompute_summaries, summarize
 from .schema import runs_wide_sql
 
 STALE_AFTER_S = 60.0  # a running run whose heartbeat is older than this (on another host) crashed
@@ -46,13 +47,21 @@ class Store:
         self._key_ids: dict[str, int] = {}
         self._known_params: set[str] | None = None
         self._experiments: dict[str, int] = {}
+        self.read_only: str | None = None  # why, when the store could only be opened for reading
+        self._writable_tried = 0.0
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None, *, create: bool = True) -> Store:
         """Open the store at `path` (a folder or a .db file), or where DESIGN §3 says when None."""
         location = resolve_store(path)
-        store = cls(location, connect(location.db_path, create=create))
-        store.mark_crashed_runs()
+        conn, read_only = open_connection(location.db_path, create=create)
+        store = cls(location, conn)
+        store.read_only = read_only  # a read-only mount or copy, a full disk: reads work and never write
+        try:
+            store.mark_crashed_runs()
+        except sqlite3.OperationalError as exc:  # no sweep when it cannot write; reads go on
+            if not cannot_write(exc):
+                raise
         return store
 
     @property
@@ -69,6 +78,8 @@ class Store:
     @contextlib.contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (BEGIN IMMEDIATE, so concurrent writers queue instead of failing)."""
+        if self.read_only and not self._become_writable():
+            raise StoreError(f"cannot write the store at {self.path}: it was opened for reading only ({self.read_only})")
         with self.lock:
             conn = self.conn
             conn.execute("BEGIN IMMEDIATE")
@@ -80,6 +91,21 @@ class Store:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
+
+    def _become_writable(self) -> bool:
+        """A store opened for reading (full disk, read-only mount) tries, at most every few seconds,
+        to open for writing again: space may have been freed meanwhile."""
+        if time.monotonic() - self._writable_tried < 5.0:
+            return False
+        self._writable_tried = time.monotonic()
+        conn, read_only = open_connection(self.path, create=False, allow_read_only=True)
+        if read_only:
+            conn.close()
+            return False
+        with self.lock:
+            self.conn.close()
+            self.conn, self.read_only = conn, None
+        return True
 
     def read(self, sql: str, params: Iterable[Any] = ()) -> list[tuple]:
         """Run a read query and return every row."""
@@ -179,13 +205,23 @@ class Store:
     def end_run(self, run_id: int, status: str, **fields: Any) -> None:
         """Flush the run's points and record how it ended (finished, failed, interrupted)."""
         self.points.running_runs.discard(run_id)
-        self.points.flush()
-        self.update_run(run_id, **fields)
-        with self.write() as conn:
-            conn.execute(
-                "UPDATE runs SET status = ?, end_time = ?, heartbeat = NULL WHERE id = ?",
-                (status, time.time(), run_id),
-            )
+        end_time = time.time()
+
+        def record_end() -> None:
+            self.update_run(run_id, **fields)
+            with self.write() as conn:
+                conn.execute(
+                    "UPDATE runs SET status = ?, end_time = ?, heartbeat = NULL WHERE id = ?",
+                    (status, end_time, run_id),
+                )
+
+        try:
+            self.points.flush()
+            record_end()
+        except Exception:  # the store cannot be written now: the flusher records the end when it can
+            if record_end not in self.points.pending_ends:
+                self.points.pending_ends.append(record_end)
+            raise
 
     def heartbeat(self, run_ids: Iterable[int], conn: sqlite3.Connection | None = None) -> None:
         """Mark runs as alive now (and revive any that another process wrongly marked crashed)."""
@@ -202,6 +238,8 @@ class Store:
 
     def mark_crashed_runs(self) -> int:
         """Mark running runs whose writer is gone (dead pid here, or stale heartbeat) as crashed."""
+        if self.read_only:
+            return 0  # reading only: the next writer does the sweep
         rows = self.read("SELECT id, host, pid, heartbeat FROM runs WHERE status = 'running'")
         now = time.time()
         crashed = [
@@ -261,13 +299,18 @@ class Store:
             self._key_ids[name] = key_id
         return key_id
 
-    def write_points(self, points: list[tuple], running: Iterable[int] = ()) -> None:
-        """Write a batch of (run_id, key_id, step, value, wall_ms) points and their summaries."""
+    def write_points(self, points: list[tuple], running: Iterable[int] = (), recompute: set | frozenset = frozenset()) -> None:
+        """Write a batch of (run_id, key_id, step, value, wall_ms) points and their summaries;
+        the summaries of the `recompute` (run, key) pairs are rebuilt from their whole history."""
         points = group_points(points)
         sums = summarize(points)
+        for pair in recompute:
+            sums.pop(pair, None)
         with self.write() as conn:
             insert_points(conn, points)
             conn.executemany(_MERGE_SUMMARY, [(*k, *v) for k, v in sums.items()])
+            if recompute:
+                recompute_summaries(conn, recompute)
             self.heartbeat(running, conn)
 
     # -- artifacts, datasets, environments -----------------------------------------------

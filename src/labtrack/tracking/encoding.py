@@ -13,24 +13,38 @@ from typing import Any
 from ..errors import InvalidValue
 
 
-def encode_artifact(obj: Any, name: str | None, format: str | None = None) -> tuple[str, bytes, str]:
+def encode_artifact(
+    obj: Any, name: str | None, format: str | None = None
+) -> tuple[str, bytes, str]:
     """Return `(name, data, media_type)` for a path, bytes, text, Figure or DataFrame.
 
     >>> encode_artifact(b"\\x00\\x01", "weights.bin")
     ('weights.bin', b'\\x00\\x01', 'application/octet-stream')
     """
     if isinstance(obj, (bytes, bytearray, memoryview)):
-        return name or "artifact.bin", bytes(obj), _media_type(name or "", "application/octet-stream")
+        return (
+            name or "artifact.bin",
+            bytes(obj),
+            _media_type(name or "", "application/octet-stream"),
+        )
     if isinstance(obj, os.PathLike) or (isinstance(obj, str) and name is None):
         path = Path(obj)
         if not path.is_file():
             raise InvalidValue(
                 f"no file at {str(obj)[:200]!r}; to store text, pass a name: lt.log_artifact(text, name='notes.txt')"
             )
-        return name or path.name, path.read_bytes(), _media_type(path.name, "application/octet-stream")
+        return (
+            name or path.name,
+            path.read_bytes(),
+            _media_type(path.name, "application/octet-stream"),
+        )
     if isinstance(obj, str):
         media = _media_type(name, "text/plain")
-        return name, obj.encode("utf-8"), media + "; charset=utf-8" if media.startswith("text/") else media
+        return (
+            name,
+            obj.encode("utf-8"),
+            media + "; charset=utf-8" if media.startswith("text/") else media,
+        )
     if hasattr(obj, "savefig"):  # a matplotlib Figure
         buffer = io.BytesIO()
         obj.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
@@ -45,15 +59,57 @@ def encode_artifact(obj: Any, name: str | None, format: str | None = None) -> tu
 
 
 def _encode_frame(df: Any, name: str | None, format: str | None) -> tuple[str, bytes, str]:
+    """Parquet (or CSV) as asked; a frame the encoder refuses (a column of mixed types) falls back
+    to CSV, then to its repr, with one warning that says what was stored and how to keep the types."""
+    if format not in (None, "parquet", "csv"):
+        raise InvalidValue(f"unknown DataFrame format {format!r}; use 'parquet' or 'csv'")
     if format is None:
         format = "parquet" if _has_pyarrow() else "csv"
+    base = name or "dataframe"
+    for stem in (".parquet", ".csv"):
+        base = base[: -len(stem)] if base.lower().endswith(stem) else base
+    failures: list[str] = []
     if format == "parquet":
-        buffer = io.BytesIO()
-        df.to_parquet(buffer)
-        return _with_suffix(name or "dataframe", ".parquet"), buffer.getvalue(), "application/vnd.apache.parquet"
-    if format == "csv":
-        return _with_suffix(name or "dataframe", ".csv"), df.to_csv(index=False).encode(), "text/csv; charset=utf-8"
-    raise InvalidValue(f"unknown DataFrame format {format!r}; use 'parquet' or 'csv'")
+        try:
+            buffer = io.BytesIO()
+            df.to_parquet(buffer)
+            return (
+                _with_suffix(name or base, ".parquet"),
+                buffer.getvalue(),
+                "application/vnd.apache.parquet",
+            )
+        except Exception as exc:  # pyarrow refuses e.g. a column holding both ints and strings
+            failures.append(f"as Parquet ({type(exc).__name__}: {str(exc)[:160]})")
+    try:
+        data = df.to_csv(index=False).encode()
+        stored = _with_suffix(base, ".csv")
+        media = "text/csv; charset=utf-8"
+    except Exception as exc:
+        failures.append(f"as CSV ({type(exc).__name__}: {str(exc)[:160]})")
+        data, stored, media = (
+            repr(df).encode(),
+            _with_suffix(base, ".txt"),
+            "text/plain; charset=utf-8",
+        )
+    if failures:
+        _warn_fallback(base, failures, stored)
+    return stored, data, media
+
+
+def _warn_fallback(name: str, failures: list[str], stored: str) -> None:
+    import warnings
+
+    from .failures import TrackingWarning
+
+    warnings.warn_explicit(
+        f"labtrack: DataFrame artifact {name!r} could not be stored {' nor '.join(failures)}; it was stored"
+        f" as {stored!r} instead. To keep the column types, give mixed columns one type first"
+        " (e.g. df['col'] = df['col'].astype(str)).",
+        TrackingWarning,
+        "labtrack",
+        0,
+        module="labtrack",
+    )
 
 
 def dataset_fingerprint(df: Any) -> tuple[str, dict[str, str]]:

@@ -26,7 +26,9 @@ def check_name(name: object, what: str = "name") -> str:
         raise ValueTooLarge(
             f"{what} {name[:40]!r}... is {len(name)} characters long; the limit is {MAX_NAME_LENGTH}"
         )
-    if "\x00" in name:  # SQL text (the runs_wide view names a column per param and metric) cannot hold NUL
+    if (
+        "\x00" in name
+    ):  # SQL text (the runs_wide view names a column per param and metric) cannot hold NUL
         raise InvalidValue(f"a {what} cannot contain the NUL character (\\x00): {name[:60]!r}")
     return name
 
@@ -151,14 +153,27 @@ def decode_param(stored: Any, kind: str) -> Any:
 
 
 def metric_value(name: str, value: Any) -> float:
-    """Return `value` as a float, or raise an error that says what a metric may be."""
+    """Return `value` as a float, or raise an error that says what a metric may be and how to
+    record this value instead."""
     try:
         return float(value)
     except (TypeError, ValueError):
-        raise InvalidValue(
-            f"metric {name!r} must be a number, got {type(value).__name__} {value!r:.60};"
-            " log text as a param (lt.log_params) or a tag"
-        ) from None
+        pass
+    shape = getattr(value, "shape", None)
+    if shape is not None or isinstance(value, (list, tuple)):
+        what = (
+            f"{type(value).__name__} of shape {tuple(shape)}"
+            if shape is not None
+            else f"{type(value).__name__} of {len(value)}"
+        )
+        fix = (
+            f"log one number per step (for i, v in enumerate(values): lt.log(step=i, {name}=v)),"
+            f" a summary (lt.log({name}=float(values.mean()))), or the whole as an artifact (lt.log_artifact)"
+        )
+    else:
+        what = f"{type(value).__name__} {value!r:.60}"
+        fix = "log text as a param (lt.log_params) or a tag"
+    raise InvalidValue(f"metric {name!r} must be a number, got {what}; {fix}")
 
 
 def _checked_size(key: str, text: str, what: str = "param", limit: int = MAX_PARAM_BYTES) -> str:
