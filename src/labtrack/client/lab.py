@@ -23,6 +23,7 @@ from ..store import Store
 from ..store import hypotheses as stored
 from ..store.hypotheses import HypothesisNotFound, HypothesisRecord, MetricDefinition
 from . import evidence
+from .baselines import resolve_filter
 from .evidence import HypothesisClosed
 
 if TYPE_CHECKING:
@@ -338,21 +339,56 @@ class Lab:
         expect: str = "increase",
         min_effect: float = 0.0,
         baseline: Any = None,
+        change: str | None = None,
     ) -> HypothesisRecord:
-        """Record a hypothesis. `baseline`: run refs (list), a filter (str), or None (best earlier run)."""
+        """Record a hypothesis. `baseline`: run refs (list), a filter (str, resolved now within the
+        experiment and frozen as a list of runs), or None (the repeat group of the best earlier
+        configuration). `change`: what it tests, e.g. "params.dropout" (other differences are
+        confounds). Stating an open hypothesis again returns it, with `restated=True`.
+
+        >>> lab.hypothesis("More trees", metric="acc", experiment="Default", change="params.trees")
+        """
+        from dataclasses import replace
+
+        from ..evidence.comparability import normalize_change
+
         evidence.check_hypothesis(statement, expect, min_effect)
+        same = stored.find_open_hypothesis(self.store, experiment, statement.strip(), metric, expect)
+        if same is not None:
+            return replace(same, restated=True)
         spec: dict[str, Any] | None = None
         if isinstance(baseline, str) and not re.fullmatch(r"#?\d+", baseline.strip()):
-            stored.filtered_run_ids(self.store, baseline)  # a bad filter fails now, with its position
-            spec = {"filter": baseline}
+            runs = resolve_filter(self.store, baseline, experiment, [])  # a bad filter fails now
+            spec = {"filter": baseline, "runs": runs}
         elif baseline is not None:
             spec = {"runs": self.run_numbers(baseline)}
+        d = self.definitions(experiment).get(metric)
+        definition = {"goal": d.goal, "summary": d.summary} if d else {
+            "goal": "max" if expect == "increase" else "min", "summary": "last"}  # fmt: skip
         hid = stored.insert_hypothesis(
-            self.store, experiment, statement.strip(), metric, expect, float(min_effect), spec
-        )
+            self.store, experiment, statement.strip(), metric, expect, float(min_effect), spec,
+            normalize_change(change), definition,
+        )  # fmt: skip
         for number in (spec or {}).get("runs", []):
             stored.link_run(self.store, hid, number, "baseline")
         return stored.get_hypothesis(self.store, hid)
+
+    def rebase(self, ref: int | str | HypothesisRecord) -> HypothesisRecord:
+        """Resolve a hypothesis's baseline filter again (now, within its experiment) and freeze the
+        runs it matches; a baseline of named runs or the default one is left as it is.
+
+        >>> lab.rebase("H3").baseline["runs"]
+        [1, 2, 7]
+        """
+        record = ref if isinstance(ref, HypothesisRecord) else self.get_hypothesis(ref)
+        if record.status != "open":
+            raise HypothesisClosed(f"H{record.id} is closed; its baseline stays as it was judged")
+        spec = record.baseline or {}
+        if "filter" in spec:
+            treatment = self.linked_runs(record.id, "treatment")
+            runs = resolve_filter(self.store, spec["filter"], record.experiment, treatment)
+            stored.set_baseline(self.store, record.id, {"filter": spec["filter"], "runs": runs})
+        return stored.get_hypothesis(self.store, record.id)
 
     def get_hypothesis(self, ref: int | str) -> HypothesisRecord:
         """One hypothesis by id (3, "3" or "H3")."""
@@ -371,11 +407,33 @@ class Lab:
         treatment = self.linked_runs(record.id, "treatment")
         return evidence.baseline_runs(self.store, record, treatment)
 
-    def verdict(self, ref: int | str | HypothesisRecord) -> Verdict:
-        """The verdict of a hypothesis (frozen if it is closed)."""
+    def verdict(self, ref: int | str | HypothesisRecord, *, method: str = "sequential") -> Verdict:
+        """The verdict of a hypothesis (frozen if it is closed). `method="fixed"`: Welch's interval,
+        valid for one pre-planned look only; the default is anytime-valid.
+
+        >>> lab.verdict("H3", method="fixed").label
+        """
         self.flush()
         record = ref if isinstance(ref, HypothesisRecord) else self.get_hypothesis(ref)
-        return evidence.verdict_of(self.store, record)
+        return evidence.verdict_of(self.store, record, method)
+
+    def stated_definition(self, record: HypothesisRecord) -> dict[str, str]:
+        """The metric's goal and summary the hypothesis was stated with."""
+        return evidence.stated_definition(self.store, record)
+
+    def current_definition(self, record: HypothesisRecord) -> dict[str, str]:
+        """The metric's goal and summary in force now (they may differ from the stated ones)."""
+        return evidence.current_definition(self.store, record)
+
+    def hypothesis_verdicts(
+        self, adjust: str = "holm"
+    ) -> list[tuple[HypothesisRecord, Verdict, evidence.Adjusted]]:
+        """Every hypothesis with its verdict and its p-value adjusted over the hypotheses its
+        experiment has tested (Holm; `adjust="bh"`: Benjamini–Hochberg)."""
+        self.flush()
+        pairs = [(r, self.verdict(r)) for r in self.hypothesis_records()]
+        family = evidence.adjust_family(pairs, adjust)
+        return [(r, v, family[r.id]) for r, v in pairs]
 
     def close_hypothesis(self, ref: int | str, note: str | None = None) -> Verdict:
         """Freeze a hypothesis with its current verdict; it takes no new runs."""
@@ -387,13 +445,17 @@ class Lab:
     def link_run(self, hypothesis_id: int, number: int, role: str = "treatment") -> None:
         stored.link_run(self.store, hypothesis_id, number, role)
 
-    def hypotheses(self) -> pd.DataFrame:
-        """One row per hypothesis with its verdict and the numbers behind it."""
+    def hypotheses(self, adjust: str = "holm") -> pd.DataFrame:
+        """One row per hypothesis with its verdict, the numbers behind it, how many hypotheses its
+        experiment has tested and its adjusted p-value (Holm; `adjust="bh"`: Benjamini–Hochberg).
+
+        >>> lab.hypotheses()[["id", "verdict", "tested", "p_adjusted"]]
+        """
         import pandas as pd
 
         from ..present.records import HYPOTHESIS_COLUMNS, hypothesis_row
 
-        rows = [hypothesis_row(r, self.verdict(r)) for r in self.hypothesis_records()]
+        rows = [hypothesis_row(r, v, a.to_dict()) for r, v, a in self.hypothesis_verdicts(adjust)]
         frame = pd.DataFrame(rows, columns=HYPOTHESIS_COLUMNS)
         frame["created"] = pd.to_datetime(frame["created"], unit="s", utc=True)
         return frame
