@@ -159,9 +159,15 @@ async def test_hypotheses_come_with_verdicts_and_their_runs(jp_fetch, filled) ->
         " name the change under test (--change)"
     ]
     assert listed["multiplicity"] == {
-        "tested": 0, "method": "holm", "p_value": None, "p_adjusted": None, "note": None,
+        "tested": 0,
+        "method": "holm",
+        "p_value": None,
+        "p_adjusted": None,
+        "note": None,
     }
-    assert listed["definition"] == listed["current_definition"] == {"goal": "max", "summary": "last"}
+    assert (
+        listed["definition"] == listed["current_definition"] == {"goal": "max", "summary": "last"}
+    )
     assert (verdict["treatment_runs"], verdict["baseline_runs"], verdict["effect"]) == (
         [4],
         [3],
@@ -172,7 +178,9 @@ async def test_hypotheses_come_with_verdicts_and_their_runs(jp_fetch, filled) ->
     assert [r["number"] for r in one["baseline_runs"]] == [3]
 
 
-async def test_hypotheses_adjust_by_bh_on_request_and_refuse_an_unknown_one(jp_fetch, filled) -> None:
+async def test_hypotheses_adjust_by_bh_on_request_and_refuse_an_unknown_one(
+    jp_fetch, filled
+) -> None:
     [listed] = await get_json(jp_fetch, "hypotheses", adjust="bh")
     assert listed["multiplicity"]["method"] == "bh"
     code, body = await get_error(jp_fetch, "hypotheses", adjust="sidak")

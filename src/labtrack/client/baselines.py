@@ -36,7 +36,9 @@ if TYPE_CHECKING:
 __all__ = ["baseline_runs", "default_baseline", "resolve_filter"]
 
 
-def resolve_filter(store: Store, filter: str, experiment: str | None, treatment: list[int]) -> list[int]:
+def resolve_filter(
+    store: Store, filter: str, experiment: str | None, treatment: list[int]
+) -> list[int]:
     """The runs of `experiment` matching `filter` now, without the hypothesis's own treatment."""
     return [r for r in filtered_run_ids(store, filter, experiment) if r not in treatment]
 
@@ -66,7 +68,9 @@ def default_baseline(
     for run, value in values.items():
         groups.setdefault(_config(profiles[run].params), []).append(value)
     pick = max if goal == "max" else min
-    repeated = [key for key in groups if len(groups[key]) >= 2] or list(groups)  # a lone lucky run is no baseline
+    repeated = [key for key in groups if len(groups[key]) >= 2] or list(
+        groups
+    )  # a lone lucky run is no baseline
     best = pick(repeated, key=lambda key: statistics.fmean(groups[key]))
     taken = treatment_run_ids(store)
     candidates = [r for r in experiment_run_ids(store, record.experiment) if r not in mine]
@@ -81,7 +85,10 @@ def default_baseline(
             f"the default baseline (the best earlier configuration: {config}) has one run, #{members[0]};"
             " the verdict stays untested until that configuration has two runs (repeat it with another seed)"
         )
-    return members, f"default baseline: the {len(members)} runs of the best earlier configuration ({config})"
+    return (
+        members,
+        f"default baseline: the {len(members)} runs of the best earlier configuration ({config})",
+    )
 
 
 def baseline_runs(
@@ -95,7 +102,11 @@ def baseline_runs(
     spec = record.baseline or {}
     if "runs" in spec:
         runs = [r for r in spec["runs"] if r not in treatment]
-        remark = f"baseline: the runs matching {spec['filter']!r} when it was stated" if "filter" in spec else None
+        remark = (
+            f"baseline: the runs matching {spec['filter']!r} when it was stated"
+            if "filter" in spec
+            else None
+        )
         return runs, remark
     if "filter" in spec:  # a filter not frozen (a store written by hand): resolve it now
         return resolve_filter(store, spec["filter"], record.experiment, treatment), None

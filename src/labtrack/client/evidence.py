@@ -131,12 +131,16 @@ def baseline_runs(store: Store, record: HypothesisRecord, treatment: list[int]) 
     return _baseline(store, record, treatment)[0]
 
 
-def _baseline(store: Store, record: HypothesisRecord, treatment: list[int]) -> tuple[list[int], str | None]:
+def _baseline(
+    store: Store, record: HypothesisRecord, treatment: list[int]
+) -> tuple[list[int], str | None]:
     definition = stated_definition(store, record)
 
     def score(runs: list[int]) -> dict[int, float | None]:
         rows = evidence_rows(store, runs, record.metric)
-        return {row[0]: _summary_value(row, definition["summary"], definition["goal"]) for row in rows}
+        return {
+            row[0]: _summary_value(row, definition["summary"], definition["goal"]) for row in rows
+        }
 
     return _baseline_runs(store, record, treatment, score, definition["goal"])
 
@@ -235,7 +239,9 @@ class Adjusted:
                 "p_adjusted": self.p_adjusted, "note": self.note}  # fmt: skip
 
 
-def adjust_family(pairs: list[tuple[HypothesisRecord, Verdict]], method: str = "holm") -> dict[int, Adjusted]:
+def adjust_family(
+    pairs: list[tuple[HypothesisRecord, Verdict]], method: str = "holm"
+) -> dict[int, Adjusted]:
     """Each hypothesis's p-value adjusted over the hypotheses its experiment has tested (Holm, or
     Benjamini–Hochberg with `method="bh"`), by hypothesis id.
 
@@ -252,7 +258,9 @@ def adjust_family(pairs: list[tuple[HypothesisRecord, Verdict]], method: str = "
     name = "Holm" if method == "holm" else "Benjamini-Hochberg"
     out: dict[int, Adjusted] = {}
     for members in families.values():
-        p_values = [min(1.0, max(0.0, v.p_value)) if v.p_value is not None else None for _, v in members]
+        p_values = [
+            min(1.0, max(0.0, v.p_value)) if v.p_value is not None else None for _, v in members
+        ]
         adjusted = adjust(p_values, method)
         tested = sum(p is not None for p in p_values)
         for (record, verdict), p, q in zip(members, p_values, adjusted):

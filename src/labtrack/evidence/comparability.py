@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -104,11 +104,17 @@ def normalize_change(change: str | None) -> str | None:
     return change if change.startswith(("params.", "datasets.")) else f"params.{change}"
 
 
-def _values(profiles: Iterable[Profile], pick) -> dict[str, set[str]]:
+def _values(profiles: Sequence[Profile], pick) -> dict[str, set[str]]:
+    """Per name, the values the runs hold; "(none)" among them when some run lacks the name."""
     found: dict[str, set[str]] = {}
+    holders: dict[str, int] = {}
     for profile in profiles:
         for key, value in pick(profile).items():
-            found.setdefault(key, set()).add(_text(value) if not isinstance(value, str) else value)
+            found.setdefault(key, set()).add(value if isinstance(value, str) else _text(value))
+            holders[key] = holders.get(key, 0) + 1
+    for key, n in holders.items():
+        if n < len(profiles):
+            found[key].add("(none)")
     return found
 
 
@@ -123,11 +129,7 @@ def _differences(treatment: Sequence[Profile], baseline: Sequence[Profile], pick
     t, b = _values(treatment, pick), _values(baseline, pick)
     out = []
     for name in sorted((t.keys() | b.keys()) - skip):
-        tv, bv = t.get(name, set()), b.get(name, set())
-        if len(tv) < len(treatment):  # a run lacks it: that is a value too
-            tv = tv | {"(none)"}
-        if len(bv) < len(baseline):
-            bv = bv | {"(none)"}
+        tv, bv = t.get(name, {"(none)"}), b.get(name, {"(none)"})
         if tv != bv:
             out.append((name, _side(tv), _side(bv)))
     return out
@@ -165,9 +167,11 @@ def compare_arms(
             f"{len(params)} params differ ({names}): the effect cannot be put down to one of them;"
             " name the change under test (--change)"
         )
-    if change is not None and change.startswith("params.") and change not in {
-        f"params.{n}" for n, _, _ in params
-    }:
+    if (
+        change is not None
+        and change.startswith("params.")
+        and change not in {f"params.{n}" for n, _, _ in params}
+    ):
         confounds.append(f"{change}, the change under test, does not differ between the arms")
     for name, tv, bv in _differences(treatment, baseline, lambda p: p.datasets):
         line = f"dataset {name} differs: fingerprint {tv[:12]} (treatment) vs {bv[:12]} (baseline)"

@@ -336,7 +336,9 @@ def compute_verdict(
     ignored, remarks = ignored_t + ignored_b, list(remarks)
     if reruns:
         listed = ", ".join(f"#{old} (re-run as #{new})" for old, new in reruns)
-        remarks.append(f"{len(reruns)} exact re-run{'s' if len(reruns) != 1 else ''} counted once, the newest: {listed}")
+        remarks.append(
+            f"{len(reruns)} exact re-run{'s' if len(reruns) != 1 else ''} counted once, the newest: {listed}"
+        )
     pairs = pair_by_seed(used_t, used_b) if method != "bootstrap" else None
     differences: list[float] = []
     if pairs is not None:

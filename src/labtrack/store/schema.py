@@ -203,17 +203,33 @@ def m002_hypothesis_audit(db: Database) -> None:
             where, args = compile_filter(spec["filter"])
         except Exception:  # a filter the parser no longer reads: keep it as it was
             continue
-        treatment = {r[0] for r in db.execute(
-            "SELECT run_id FROM hypothesis_runs WHERE hypothesis_id = ? AND role = 'treatment'", (hid,))}
-        matched = [r[0] for r in db.execute(
-            f"SELECT r.id FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE ({where})"
-            " AND r.experiment_id = ? ORDER BY r.id", (*args, exp_id)) if r[0] not in treatment]
+        treatment = {
+            r[0]
+            for r in db.execute(
+                "SELECT run_id FROM hypothesis_runs WHERE hypothesis_id = ? AND role = 'treatment'",
+                (hid,),
+            )
+        }
+        matched = [
+            r[0]
+            for r in db.execute(
+                f"SELECT r.id FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE ({where})"
+                " AND r.experiment_id = ? ORDER BY r.id",
+                (*args, exp_id),
+            )
+            if r[0] not in treatment
+        ]
         # Runs from before the hypothesis was stated are what the user meant; later ones drifted in.
-        earlier = [r for r in matched if db.execute(
-            "SELECT start_time < ? FROM runs WHERE id = ?", (created, r)).fetchone()[0]]
+        earlier = [
+            r
+            for r in matched
+            if db.execute("SELECT start_time < ? FROM runs WHERE id = ?", (created, r)).fetchone()[
+                0
+            ]
+        ]
         spec["runs"] = earlier or matched
         db.execute("UPDATE hypotheses SET baseline = ? WHERE id = ?", (json.dumps(spec), hid))
-        db.executemany(
+        db.conn.executemany(
             "INSERT OR IGNORE INTO hypothesis_runs (hypothesis_id, run_id, role) VALUES (?, ?, 'baseline')",
             [(hid, r) for r in spec["runs"]],
         )
