@@ -35,7 +35,7 @@ HYPOTHESIS_HEADER = (
     "expect",
     "min effect",
     "verdict",
-    "effect (treatment − baseline)",
+    "effect (treatment - baseline)",
     "interval",
     "n (treatment/baseline)",
     "reason",
@@ -147,7 +147,7 @@ def metrics_table(cmp: Comparison, summaries: tuple[str, ...] | None = None) -> 
 def _reason_with_warnings(verdict: dict) -> str | None:
     """The verdict's reason, then its confound warnings (shown wherever the badge is)."""
     reason = verdict.get("reason")
-    warnings = [f"⚠ confound: {c}" for c in verdict.get("confounds") or ()]
+    warnings = [f"confound warning: {c}" for c in verdict.get("confounds") or ()]
     return "; ".join([reason, *warnings]) if reason and warnings else reason
 
 
