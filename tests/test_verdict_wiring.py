@@ -218,3 +218,19 @@ def test_migration_freezes_a_filter_baseline_of_an_old_store(store_dir):
     assert record.baseline == {"filter": "params.lr > 0", "runs": matching} and matching
     assert set(matching) <= set(lab.linked_runs(1, "baseline"))
     assert record.definition == {"goal": "max", "summary": "best"}  # the definition in force
+
+
+def test_confounds_and_the_change_reach_the_mlflow_tags(store):
+    from labtrack.mlflow_bridge.mapping import hypothesis_tags
+    from labtrack.present.records import hypothesis_brief
+
+    base = tries([0.80, 0.81, 0.79], dropout=0.1, depth=3)
+    h = lt.hypothesis("Dropout", metric="acc", baseline=base, change="dropout")
+    tries([0.90, 0.91, 0.89], dropout=0.5, depth=5)
+    link = {**hypothesis_brief(h, lt.verdict(h.id)), "id": f"H{h.id}", "role": "treatment"}
+    tags = hypothesis_tags([link])
+    assert tags["labtrack.hypothesis.change"] == "params.dropout"
+    assert (
+        tags["labtrack.hypothesis.confounds"]
+        == "params.depth also differs: 5 (treatment) vs 3 (baseline)"
+    )
