@@ -258,8 +258,11 @@ def adjust_family(
     name = "Holm" if method == "holm" else "Benjamini-Hochberg"
     out: dict[int, Adjusted] = {}
     for members in families.values():
-        p_values = [
-            min(1.0, max(0.0, v.p_value)) if v.p_value is not None else None for _, v in members
+        p_values = [  # a NaN p-value (odd stored data) counts as no test, never as an error
+            min(1.0, max(0.0, v.p_value))
+            if v.p_value is not None and v.p_value == v.p_value
+            else None
+            for _, v in members
         ]
         adjusted = adjust(p_values, method)
         tested = sum(p is not None for p in p_values)

@@ -14,6 +14,7 @@ from ..errors import LabtrackError
 from ..evidence.verdicts import BADGE_COLOURS, Verdict, badge
 from ..fluent import evidence as hyp
 
+_KEPT = " its baseline, minimum effect and change stay as first stated"
 _COLOURS = {"green": "#1a7f37", "red": "#cf222e", "blue": "#0969da", "amber": "#9a6700", "grey": "#6e7781"}
 
 
@@ -57,7 +58,7 @@ class VerdictCard:
         out += [f"  ⚠ confound: {c}" for c in confounds]
         out += [f"  {expectation}", f"  {v.reason}", *(f"  {line}" for line in lines)]
         if self.facts.get("restated"):
-            out.insert(0, f"H{r.id} is already open with this statement: using it (no duplicate).")
+            out.insert(0, f"H{r.id} is already open with this statement: using it (no duplicate;{_KEPT}).")
         return "\n".join(out)
 
     def _repr_html_(self) -> str:
@@ -71,7 +72,7 @@ class VerdictCard:
         extra = "".join(f"<br><small>{e(line)}</small>" for line in lines)
         restated = ""
         if self.facts.get("restated"):
-            restated = f"<small>H{r.id} is already open with this statement: using it (no duplicate).</small><br>"
+            restated = f"<small>H{r.id} is already open with this statement: using it (no duplicate;{_KEPT}).</small><br>"
         return (
             f'<div class="labtrack-hypothesis" style="border-left:4px solid {colour};padding:4px 10px">'
             f'{restated}<b>H{r.id}</b> <span style="background:{colour};color:white;border-radius:8px;padding:1px 8px">'
