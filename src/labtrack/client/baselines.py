@@ -14,16 +14,15 @@ on request.
 
 from __future__ import annotations
 
-import json
 import statistics
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..evidence.comparability import NOT_COMPARED
 from ..store.hypotheses import (
     HypothesisRecord,
-    experiment_run_ids,
     filtered_run_ids,
-    run_profiles,
+    run_configs,
+    run_params,
     runs_before,
     treatment_run_ids,
 )
@@ -43,12 +42,6 @@ def resolve_filter(
     return [r for r in filtered_run_ids(store, filter, experiment) if r not in treatment]
 
 
-def _config(params: dict[str, Any]) -> str:
-    """The configuration a run tried: its params, the seed aside."""
-    kept = {k: v for k, v in params.items() if k not in NOT_COMPARED}
-    return json.dumps(kept, sort_keys=True, default=repr)
-
-
 def default_baseline(
     store: Store,
     record: HypothesisRecord,
@@ -63,23 +56,20 @@ def default_baseline(
     values = {r: v for r, v in score(earlier).items() if v is not None and v == v}
     if not values:
         return [], None
-    profiles = run_profiles(store, list(values))
+    configs = run_configs(store, record.experiment, tuple(NOT_COMPARED))  # grouped in SQL: fast
+    candidates = [r for r in configs if r not in mine]
     groups: dict[str, list[float]] = {}
     for run, value in values.items():
-        groups.setdefault(_config(profiles[run].params), []).append(value)
+        groups.setdefault(configs.get(run, ""), []).append(value)
     pick = max if goal == "max" else min
-    repeated = [key for key in groups if len(groups[key]) >= 2] or list(
-        groups
-    )  # a lone lucky run is no baseline
+    # a lone lucky run is no baseline: the configurations tried at least twice come first
+    repeated = [key for key in groups if len(groups[key]) >= 2] or list(groups)
     best = pick(repeated, key=lambda key: statistics.fmean(groups[key]))
     taken = treatment_run_ids(store)
-    candidates = [r for r in experiment_run_ids(store, record.experiment) if r not in mine]
-    all_profiles = run_profiles(store, candidates)
-    members = [
-        r for r in candidates
-        if _config(all_profiles[r].params) == best and (r in values or r not in taken)
-    ]  # fmt: skip
-    config = ", ".join(f"{k}={v!r}" for k, v in json.loads(best).items()) or "no params"
+    members = [r for r in candidates if configs[r] == best and (r in values or r not in taken)]
+    params = run_params(store, members[:1]).get(members[0], {}) if members else {}
+    shown = {k: v for k, v in sorted(params.items()) if k not in NOT_COMPARED}
+    config = ", ".join(f"{k}={v!r}" for k, v in shown.items()) or "no params"
     if len(members) < 2:
         return members, (
             f"the default baseline (the best earlier configuration: {config}) has one run, #{members[0]};"

@@ -221,18 +221,41 @@ class RunProfile:
     tags: dict[str, str]
 
 
-def run_profiles(store: Store, run_ids: list[int]) -> dict[int, RunProfile]:
-    """The `RunProfile` of each run, by number."""
+def run_configs(store: Store, experiment: str | None, skip: tuple[str, ...] = ("seed",)) -> dict[int, str]:
+    """For each finished run of `experiment`, a text naming its params (those in `skip` aside):
+    runs with equal texts tried the same configuration; a run without params has ''."""
+    marks = ",".join("?" for _ in skip) or "NULL"
+    rows = store.read(
+        "SELECT r.id, (SELECT group_concat(item, char(31)) FROM (SELECT p.key || char(30) || p.kind"
+        " || char(30) || quote(p.value) AS item FROM params p WHERE p.run_id = r.id"
+        f" AND p.key NOT IN ({marks}) ORDER BY p.key)) FROM runs r JOIN experiments e"
+        " ON e.id = r.experiment_id WHERE e.name IS ? AND r.status = 'finished' ORDER BY r.id",
+        (*skip, experiment),
+    )
+    return {run: config or "" for run, config in rows}
+
+
+def run_params(store: Store, run_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Each run's params (decoded), by number; a run without params is absent."""
     from ..tracking.values import decode_param
 
+    params: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(run_ids), 10_000):
+        chunk = run_ids[start:start + 10_000]
+        marks = ",".join("?" for _ in chunk)
+        for run, key, value, kind in store.read(
+                f"SELECT run_id, key, value, kind FROM params WHERE run_id IN ({marks})", chunk):
+            params.setdefault(run, {})[key] = decode_param(value, kind)
+    return params
+
+
+def run_profiles(store: Store, run_ids: list[int]) -> dict[int, RunProfile]:
+    """The `RunProfile` of each run, by number."""
     found: dict[int, RunProfile] = {}
     for start in range(0, len(run_ids), 10_000):
         chunk = run_ids[start:start + 10_000]
         marks = ",".join("?" for _ in chunk)
-        params: dict[int, dict[str, Any]] = {}
-        for run, key, value, kind in store.read(
-                f"SELECT run_id, key, value, kind FROM params WHERE run_id IN ({marks})", chunk):
-            params.setdefault(run, {})[key] = decode_param(value, kind)
+        params = run_params(store, chunk)
         data: dict[int, dict[str, str]] = {}
         for run, name, fingerprint in store.read(
                 f"SELECT run_id, name, fingerprint FROM datasets WHERE run_id IN ({marks})", chunk):
