@@ -202,13 +202,6 @@ def treatment_run_ids(store: Store) -> set[int]:
     return {r[0] for r in store.read("SELECT run_id FROM hypothesis_runs WHERE role = 'treatment'")}
 
 
-def experiment_run_ids(store: Store, experiment: str | None) -> list[int]:
-    """Finished runs of `experiment`, oldest first."""
-    return [r[0] for r in store.read(
-        "SELECT r.id FROM runs r JOIN experiments e ON e.id = r.experiment_id"
-        " WHERE e.name IS ? AND r.status = 'finished' ORDER BY r.id", (experiment,))]
-
-
 @dataclass(frozen=True)
 class RunProfile:
     """What makes two runs comparable: params, cell code, dataset fingerprints, package versions."""
