@@ -187,7 +187,6 @@ def test_definitions_before_the_first_run_join_the_notebooks_experiment(ip, monk
 
 def test_an_old_store_with_definitions_in_default_is_repaired_once_when_opened(store_dir, caplog):
     from labtrack.fluent.session import default_lab
-    from labtrack.store.schema import MIGRATION_NAMES
 
     lt.metric(
         "acc", goal="max", target=0.9
@@ -198,7 +197,7 @@ def test_an_old_store_with_definitions_in_default_is_repaired_once_when_opened(s
         lt.log(acc=0.95)
     store = default_lab().store
     with store.write() as conn:  # the store as the previous schema left it
-        conn.execute("DELETE FROM _sqlite_migrations WHERE name = ?", (MIGRATION_NAMES[-1],))
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = ?", ("m002_definitions_join_notebook_experiments",))
     lt.open(store_dir)
     assert "moved definitions" in caplog.text and "metric 'acc' -> 'study'" in caplog.text
     assert f"hypothesis H{hypothesis.id} -> 'study'" in caplog.text

@@ -80,15 +80,15 @@ def test_runs_of_different_experiments_side_by_side(store):
 
 def test_definitions_and_hypotheses_with_verdicts_flow_into_the_comparison(store):
     lt.metric("loss", goal="min", summary="best")
-    with lt.run("base") as base:
-        lt.log(loss=0.5)
-        lt.log(loss=0.3)
-    h = lt.hypothesis(
-        "Lower lr lowers loss", metric="loss", expect="decrease", baseline=[base.number]
-    )
-    with lt.run("treated"):
-        lt.log(loss=0.2)
-    cmp = lt.compare("base", "treated")
+    for best in (0.3, 0.31, 0.29):
+        with lt.run("base"):
+            lt.log(loss=0.5)
+            lt.log(loss=best)
+    h = lt.hypothesis("Lower lr lowers loss", metric="loss", expect="decrease", baseline=[1, 2, 3])
+    for best in (0.2, 0.21, 0.19):
+        with lt.run("treated"):
+            lt.log(loss=best)
+    cmp = lt.compare(1, 4)
     assert cmp.definitions["loss"] == {"goal": "min", "target": None, "summary": "best"}
     assert cmp.runs["hypothesis"].tolist()[1] == h.id
     (hypothesis,) = cmp.hypotheses

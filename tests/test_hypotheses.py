@@ -59,13 +59,13 @@ def test_closed_hypothesis_is_frozen_and_takes_no_new_runs(baseline_runs):
         activate(h.id)
 
 
-def test_weak_evidence_with_one_run_a_side(store):
+def test_one_run_a_side_is_an_untested_anecdote(store):
     base = tries([0.80])
     lt.hypothesis("A", metric="acc", min_effect=0.01, baseline=base)
     tries([0.85])
     v = lt.verdict()
-    assert (v.label, v.weak, v.ci_low) == ("supported", True, None)
-    assert "too few runs for an interval" in v.reason
+    assert (v.label, v.weak, v.ci_low) == ("untested", True, None)
+    assert "an anecdote: it takes 2 runs a side" in v.reason
 
 
 def test_untested_without_linked_runs(baseline_runs):
@@ -75,24 +75,25 @@ def test_untested_without_linked_runs(baseline_runs):
 
 def test_failed_runs_never_count_and_nan_is_ignored_with_a_note(baseline_runs):
     lt.hypothesis("A", metric="acc", expect="decrease", baseline=baseline_runs)
-    tries([0.5, 0.52])
+    tries([0.5, 0.52, 0.51])
     with pytest.raises(RuntimeError), lt.run():
         lt.log(acc=0.0)
         raise RuntimeError("diverged")
     tries([math.nan])
     v = lt.verdict()
-    assert v.n_treatment == 2 and v.label == "supported"
+    assert v.n_treatment == 3 and v.label == "supported"
     assert {why for _, why in v.ignored} == {"failed", "NaN metric"}
 
 
-def test_baseline_by_filter_and_default_best_run_before(store):
+def test_baseline_by_filter_and_default_repeat_group_of_the_best_configuration(store):
     tries([0.70, 0.75], model="lr")
-    best_before = tries([0.78], model="rf")[0]
+    best_before = tries([0.78, 0.77], model="rf")
+    tries([0.79], model="gb")  # the single best run, but a configuration tried once
     default = lt.hypothesis("B", metric="acc")
     by_filter = lt.hypothesis("A", metric="acc", baseline="params.model = 'lr'")
     tries([0.9, 0.91])
     assert lt.verdict(by_filter.id).baseline_runs == (1, 2)
-    assert lt.verdict(default.id).baseline_runs == (best_before,)
+    assert lt.verdict(default.id).baseline_runs == tuple(best_before)
 
 
 def test_bad_baseline_filter_fails_at_once_with_its_position(store):
@@ -148,9 +149,9 @@ def test_repeat_runs_each_seed_as_a_grouped_run(store):
 
 def test_hypotheses_frame_and_cli(baseline_runs):
     lt.hypothesis("More trees", metric="acc", min_effect=0.01, baseline=baseline_runs)
-    tries([0.9, 0.91])
+    tries([0.9, 0.91, 0.89])
     frame = lt.hypotheses()
-    assert frame.loc[0, ["id", "verdict", "n_treatment", "n_baseline"]].tolist() == [1, "supported", 2, 3]
+    assert frame.loc[0, ["id", "verdict", "n_treatment", "n_baseline", "tested"]].tolist() == [1, "supported", 3, 3, 1]
     runner = CliRunner()
     listed = runner.invoke(cli, ["hypotheses", "--json"])
     assert listed.exit_code == 0, listed.output

@@ -16,10 +16,10 @@ def make_runs(values):
 
 
 def test_state_a_hypothesis_then_see_its_verdict(ip):
-    make_runs([0.80, 0.81])
-    card = ip.run_line_magic("hypothesis", '"More trees raise acc" --metric acc --min-effect 0.01 --baseline 1,2')
+    make_runs([0.80, 0.81, 0.79])
+    card = ip.run_line_magic("hypothesis", '"More trees raise acc" --metric acc --min-effect 0.01 --baseline 1,2,3')
     assert isinstance(card, VerdictCard) and card.verdict.label == "untested"
-    make_runs([0.90, 0.91])
+    make_runs([0.90, 0.91, 0.89])
     card = ip.run_line_magic("hypothesis", "")
     assert card.verdict.label == "supported" and card.record.statement == "More trees raise acc"
     assert "supported" in card._repr_html_() and "H1 [supported]" in repr(card)
@@ -31,15 +31,18 @@ def test_statement_is_escaped_in_html(ip):
 
 
 def test_baseline_filter_list_use_and_close(ip):
-    make_runs([0.5])
+    make_runs([0.5, 0.51, 0.49])
     ip.run_line_magic("hypothesis", "\"A\" --metric acc --baseline \"metrics.acc < 0.6\"")
     ip.run_line_magic("hypothesis", '"B" --metric acc --expect decrease')
     assert list(ip.run_line_magic("hypothesis", "list").index) == [1, 2]
     ip.run_line_magic("hypothesis", "use H1")
-    make_runs([0.7])
+    make_runs([0.7, 0.71, 0.69])
+    with lt.run(hypothesis="none"):  # matches the filter now, but the baseline was frozen when stated
+        lt.log(acc=0.55)
     closed = ip.run_line_magic("hypothesis", 'close --note "enough"')
     assert (closed.record.id, closed.record.status, closed.record.note) == (1, "closed", "enough")
-    assert closed.verdict.label == "supported" and closed.verdict.weak
+    assert closed.verdict.label == "supported" and closed.verdict.baseline_runs == (1, 2, 3)
+    assert "baseline frozen when stated: metrics.acc < 0.6 -> #1, #2, #3" in repr(closed)
 
 
 @pytest.mark.parametrize(("line", "message"), [

@@ -150,9 +150,23 @@ async def test_hypotheses_come_with_verdicts_and_their_runs(jp_fetch, filled) ->
     )
     verdict = listed["verdict"]
     assert (verdict["label"], verdict["weak"], verdict["badge"]) == (
-        "supported",
+        "untested",
         True,
-        "supported (weak)",
+        "untested (anecdote)",
+    )
+    assert verdict["confounds"] == [
+        "3 params differ (params.lr, params.model, params.note): the effect cannot be put down to one of them;"
+        " name the change under test (--change)"
+    ]
+    assert listed["multiplicity"] == {
+        "tested": 0,
+        "method": "holm",
+        "p_value": None,
+        "p_adjusted": None,
+        "note": None,
+    }
+    assert (
+        listed["definition"] == listed["current_definition"] == {"goal": "max", "summary": "last"}
     )
     assert (verdict["treatment_runs"], verdict["baseline_runs"], verdict["effect"]) == (
         [4],
@@ -164,11 +178,20 @@ async def test_hypotheses_come_with_verdicts_and_their_runs(jp_fetch, filled) ->
     assert [r["number"] for r in one["baseline_runs"]] == [3]
 
 
+async def test_hypotheses_adjust_by_bh_on_request_and_refuse_an_unknown_one(
+    jp_fetch, filled
+) -> None:
+    [listed] = await get_json(jp_fetch, "hypotheses", adjust="bh")
+    assert listed["multiplicity"]["method"] == "bh"
+    code, body = await get_error(jp_fetch, "hypotheses", adjust="sidak")
+    assert (code, body["message"]) == (400, "adjust must be 'holm' or 'bh', not 'sidak'")
+
+
 async def test_routes_read_the_served_store_not_the_process_session(
     jp_fetch, filled, tmp_path
 ) -> None:
     lt.open(tmp_path / "elsewhere")  # this process's `lt` session now points at an empty store
-    assert [h["verdict"]["label"] for h in await get_json(jp_fetch, "hypotheses")] == ["supported"]
+    assert [h["verdict"]["label"] for h in await get_json(jp_fetch, "hypotheses")] == ["untested"]
     compared = await get_json(jp_fetch, "compare", runs="1,4")
     assert compared["hypotheses"][0]["verdict"]["treatment_runs"] == [4]
     assert (await get_json(jp_fetch, "runs"))["total"] == 5

@@ -190,11 +190,20 @@ export interface IComparison {
   metrics: IComparedMetric[];
 }
 
-/** A verdict label; the badge's colour follows it. */
+/** A verdict label; the badge's colour follows it (green: as expected, red: the opposite). */
 export type VerdictLabel =
-  'supported' | 'refuted' | 'inconclusive' | 'untested';
+  'supported' | 'refuted' | 'negligible' | 'inconclusive' | 'untested';
 
-/** The numbers behind a verdict; `effect` > 0 means "in the expected direction". */
+/** An exact re-run left out of the evidence: `run` repeated by the newer `rerun_as`. */
+export interface IRerun {
+  run: number;
+  rerun_as: number;
+}
+
+/**
+ * The numbers behind a verdict. `effect` is treatment − baseline in the metric's own units (> 0:
+ * the metric rose), whatever the expected direction; the label says whether that matched it.
+ */
 export interface IVerdict {
   label: VerdictLabel;
   weak: boolean;
@@ -209,11 +218,37 @@ export interface IVerdict {
   badge?: string;
   method?: string;
   confidence?: number;
+  p_value?: number | null;
+  anytime?: boolean;
+  pairs?: number;
+  notes?: string[];
+  reruns?: IRerun[];
+  /** How the arms differ besides the change under test. */
+  comparability?: string[];
+  /** Differences that may explain the effect instead: shown with the badge. */
+  confounds?: string[];
+}
+
+/** A metric definition as a hypothesis keeps it: the goal and the summary compared. */
+export interface IDefinition {
+  goal: 'max' | 'min';
+  summary: 'last' | 'best' | 'mean';
+}
+
+/** A p-value adjusted for the hypotheses the experiment has tested (Holm, or BH on request). */
+export interface IMultiplicity {
+  tested: number;
+  method: 'holm' | 'bh';
+  p_value: number | null;
+  p_adjusted: number | null;
+  /** Set when the verdict is supported only before adjustment. */
+  note: string | null;
 }
 
 /** `GET hypotheses`: one hypothesis and its verdict. */
 export interface IHypothesis {
   id: number;
+  experiment?: string | null;
   statement: string;
   metric: string;
   expect: 'increase' | 'decrease';
@@ -222,6 +257,13 @@ export interface IHypothesis {
   note: string | null;
   created: number;
   verdict: IVerdict | null;
+  /** The change it tests, e.g. "params.dropout". */
+  change?: string | null;
+  /** Named runs, or a filter frozen with the runs it matched when stated; null: the default. */
+  baseline?: { runs?: number[]; filter?: string } | null;
+  definition?: IDefinition | null;
+  current_definition?: IDefinition | null;
+  multiplicity?: IMultiplicity | null;
 }
 
 /** The formats of `GET export`. */

@@ -19,7 +19,7 @@ from .errors import (
     StoreTooNew,
 )
 from .fluent.evidence import close as close_hypothesis
-from .fluent.evidence import hypotheses, hypothesis, metric, repeat, repeats, verdict
+from .fluent.evidence import hypotheses, hypothesis, metric, rebase, repeat, repeats, verdict
 from .fluent.runs import (
     compare,
     end_run,
@@ -80,6 +80,7 @@ __all__ = [
     "hypotheses",
     "hypothesis",
     "metric",
+    "rebase",
     "repeat",
     "repeats",
     "verdict",

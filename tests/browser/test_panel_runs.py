@@ -232,8 +232,18 @@ async def test_hypotheses_show_verdicts_and_link_their_runs(lab, study) -> None:
             in await scaling.locator(".jp-labtrack-Evidence-n").inner_text()
         )
         assert (await scaling.locator(".jp-labtrack-Evidence-effect").inner_text()).startswith("+")
+        assert "rose by" in await scaling.locator(".jp-labtrack-Evidence-moved").inner_text()
+        assert "Holm-adjusted p" in await scaling.locator(
+            ".jp-labtrack-HypothesisCard-multiplicity"
+        ).inner_text()
+        # One run a side is an anecdote, never green or red; its other differences are confounds.
         wider = panel.locator(".jp-labtrack-HypothesisCard", has_text="wider network")
-        assert "(weak)" in await wider.locator(".jp-labtrack-VerdictBadge").inner_text()
+        wider_badge = wider.locator(".jp-labtrack-VerdictBadge")
+        assert await wider_badge.get_attribute("data-verdict") == "untested"
+        assert "anecdote" in (await wider_badge.inner_text()).lower()
+        assert "jp-mod-confounded" in await wider_badge.get_attribute("class")
+        confounds = await wider.locator(".jp-labtrack-HypothesisCard-confounds").inner_text()
+        assert "params differ" in confounds
         box = await panel.bounding_box()
         last = await cards.last.bounding_box()
         clip = {**box, "height": last["y"] + last["height"] + 8 - box["y"]}

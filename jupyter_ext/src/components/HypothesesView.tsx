@@ -15,6 +15,12 @@ export function HypothesesView(props: IHypothesesViewProps): JSX.Element {
   const { model, actions } = props;
   useSignals(model.hypothesesChanged);
   const hypotheses = model.hypotheses;
+  const tested = new Map<string, number>();
+  for (const h of hypotheses) {
+    if (h.multiplicity) {
+      tested.set(h.experiment ?? '', h.multiplicity.tested);
+    }
+  }
   return (
     <div className="jp-labtrack-HypothesesView">
       {model.hypothesesError !== null && (
@@ -32,14 +38,26 @@ export function HypothesesView(props: IHypothesesViewProps): JSX.Element {
           </p>
         </div>
       ) : (
+        tested.size > 0 && (
+          <p className="jp-labtrack-HypothesesView-tested">
+            tested:{' '}
+            {[...tested.entries()]
+              .map(
+                ([experiment, n]) => `${n} in ${experiment || 'no experiment'}`
+              )
+              .join(', ')}{' '}
+            (p-values adjusted for them, Holm)
+          </p>
+        )
+      )}
+      {hypotheses.length > 0 &&
         hypotheses.map(hypothesis => (
           <HypothesisCard
             key={hypothesis.id}
             hypothesis={hypothesis}
             actions={actions}
           />
-        ))
-      )}
+        ))}
     </div>
   );
 }

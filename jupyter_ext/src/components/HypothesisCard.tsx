@@ -2,7 +2,12 @@ import { Button } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import { formatNumber, formatSigned } from '../format';
-import { IHypothesis, IRunActions } from '../tokens';
+import {
+  IDefinition,
+  IHypothesis,
+  IMultiplicity,
+  IRunActions
+} from '../tokens';
 import { RunLinks } from './RunLinks';
 import { VerdictBadge } from './VerdictBadge';
 
@@ -11,11 +16,43 @@ export interface IHypothesisCardProps {
   actions: IRunActions;
 }
 
+/** "rose by 0.05" / "fell by 0.05": the effect (treatment − baseline) in the user's words. */
+function moved(effect: number | null): string {
+  if (effect === null) {
+    return '—';
+  }
+  if (effect === 0) {
+    return 'no change';
+  }
+  return `${effect > 0 ? 'rose' : 'fell'} by ${formatNumber(Math.abs(effect))}`;
+}
+
+function sameDefinition(
+  a?: IDefinition | null,
+  b?: IDefinition | null
+): boolean {
+  return !a || !b || (a.goal === b.goal && a.summary === b.summary);
+}
+
+function multiplicityText(m: IMultiplicity): string {
+  const tested = `${m.tested} hypothes${m.tested === 1 ? 'is' : 'es'} tested in this experiment`;
+  if (m.p_adjusted === null) {
+    return tested;
+  }
+  const method = m.method === 'holm' ? 'Holm' : 'BH';
+  return `${tested} · ${method}-adjusted p = ${formatNumber(m.p_adjusted)}`;
+}
+
 /** One hypothesis: its statement, metric and verdict, with the evidence and the runs behind it. */
 export function HypothesisCard(props: IHypothesisCardProps): JSX.Element {
   const { hypothesis, actions } = props;
   const verdict = hypothesis.verdict;
   const arrow = hypothesis.expect === 'increase' ? '↑' : '↓';
+  const confounds = verdict?.confounds ?? [];
+  const notes = [...(verdict?.comparability ?? []), ...(verdict?.notes ?? [])];
+  const baselineFilter = hypothesis.baseline?.filter;
+  const stated = hypothesis.definition;
+  const now = hypothesis.current_definition;
   const runs = verdict
     ? [...verdict.treatment_runs, ...verdict.baseline_runs]
     : [];
@@ -27,7 +64,12 @@ export function HypothesisCard(props: IHypothesisCardProps): JSX.Element {
       <header className="jp-labtrack-HypothesisCard-head">
         <span className="jp-labtrack-HypothesisTag">H{hypothesis.id}</span>
         {verdict ? (
-          <VerdictBadge label={verdict.label} weak={verdict.weak} />
+          <VerdictBadge
+            label={verdict.label}
+            weak={verdict.weak}
+            badge={verdict.badge}
+            confounds={confounds}
+          />
         ) : (
           <VerdictBadge label="untested" weak={false} />
         )}
@@ -44,12 +86,31 @@ export function HypothesisCard(props: IHypothesisCardProps): JSX.Element {
         {hypothesis.min_effect
           ? `, by ≥ ${formatNumber(hypothesis.min_effect)}`
           : ''}
+        {hypothesis.change && (
+          <span className="jp-labtrack-HypothesisCard-change">
+            {' '}
+            · testing <code>{hypothesis.change}</code>
+          </span>
+        )}
       </div>
+      {confounds.length > 0 && (
+        <ul className="jp-labtrack-HypothesisCard-confounds" role="alert">
+          {confounds.map(confound => (
+            <li key={confound}>⚠ confound: {confound}</li>
+          ))}
+        </ul>
+      )}
       {verdict && (
         <dl className="jp-labtrack-Evidence">
-          <dt>effect</dt>
-          <dd className="jp-labtrack-Evidence-effect">
-            {formatSigned(verdict.effect)}
+          <dt title="treatment − baseline, in the metric's units">effect</dt>
+          <dd
+            className="jp-labtrack-Evidence-effect"
+            data-effect={verdict.effect ?? ''}
+          >
+            {formatSigned(verdict.effect)}{' '}
+            <span className="jp-labtrack-Evidence-moved">
+              ({hypothesis.metric} {moved(verdict.effect)})
+            </span>
           </dd>
           <dt>interval</dt>
           <dd className="jp-labtrack-Evidence-interval">
@@ -57,7 +118,9 @@ export function HypothesisCard(props: IHypothesisCardProps): JSX.Element {
               ? '—'
               : `[${formatSigned(verdict.ci_low)}, ${formatSigned(verdict.ci_high)}]`}
             {verdict.confidence && verdict.ci_low !== null
-              ? ` (${Math.round(verdict.confidence * 100)} %)`
+              ? ` (${Math.round(verdict.confidence * 100)} %${
+                  verdict.anytime ? ', anytime-valid' : ', one look'
+                })`
               : ''}
           </dd>
           <dt>n</dt>
@@ -68,6 +131,38 @@ export function HypothesisCard(props: IHypothesisCardProps): JSX.Element {
       )}
       {verdict?.reason && (
         <p className="jp-labtrack-HypothesisCard-reason">{verdict.reason}</p>
+      )}
+      {hypothesis.multiplicity && (
+        <p className="jp-labtrack-HypothesisCard-multiplicity">
+          {multiplicityText(hypothesis.multiplicity)}
+          {hypothesis.multiplicity.note && (
+            <strong className="jp-labtrack-HypothesisCard-adjusted">
+              {' '}
+              · {hypothesis.multiplicity.note}
+            </strong>
+          )}
+        </p>
+      )}
+      {!sameDefinition(stated, now) && stated && now && (
+        <p className="jp-labtrack-HypothesisCard-definition">
+          metric definition: stated as {stated.summary} ({stated.goal}), now{' '}
+          {now.summary} ({now.goal}); the verdict keeps the stated one
+        </p>
+      )}
+      {baselineFilter && (
+        <p className="jp-labtrack-HypothesisCard-baseline">
+          baseline <code>{baselineFilter}</code>, frozen when stated
+        </p>
+      )}
+      {notes.length > 0 && (
+        <details className="jp-labtrack-HypothesisCard-notes">
+          <summary>notes ({notes.length})</summary>
+          <ul>
+            {notes.map(note => (
+              <li key={note}>{note}</li>
+            ))}
+          </ul>
+        </details>
       )}
       {verdict && (
         <div className="jp-labtrack-HypothesisCard-runs">

@@ -8,21 +8,23 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ..errors import LabtrackError
+from ..evidence.comparability import Profile, compare_arms, drop_reruns, rerun_key
 from ..evidence.verdicts import Evidence, Verdict, compute_verdict
 from ..store.hypotheses import (
     HypothesisRecord,
     MetricDefinition,
     definitions,
     evidence_rows,
-    filtered_run_ids,
     get_hypothesis,
     linked_runs,
     pick_summary,
-    runs_before,
+    run_profiles,
 )
+from .baselines import baseline_runs as _baseline_runs
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
 GOALS = ("max", "min")
 SUMMARIES = ("last", "best", "mean")
 EXPECTS = ("increase", "decrease")
+ADJUSTMENTS = ("holm", "bh")  # multiplicity adjustments (evidence/multiplicity.py)
 
 
 class HypothesisClosed(LabtrackError, ValueError):
@@ -87,55 +90,96 @@ def summary_values(
     }
 
 
+def stated_definition(store: Store, record: HypothesisRecord) -> dict[str, str]:
+    """The goal and summary the hypothesis was stated with (issue 14, item 7)."""
+    if record.definition:
+        return {"goal": record.definition["goal"], "summary": record.definition["summary"]}
+    return current_definition(store, record)
+
+
+def current_definition(store: Store, record: HypothesisRecord) -> dict[str, str]:
+    """The goal and summary in force now for the hypothesis's metric (a default from `expect`)."""
+    d = definitions(store, record.experiment).get(record.metric)
+    if d is not None:
+        return {"goal": d.goal, "summary": d.summary}
+    return {"goal": "max" if record.expect == "increase" else "min", "summary": "last"}
+
+
+def _seed(params: dict[str, Any]) -> Any:
+    seed = params.get("seed")
+    try:
+        hash(seed)
+    except TypeError:  # an odd seed (a list): no pairing on it
+        return None
+    return seed
+
+
 def _evidence(
-    store: Store, runs: list[int], record: HypothesisRecord, d: MetricDefinition | None
-) -> list[Evidence]:
-    goal = d.goal if d else ("max" if record.expect == "increase" else "min")
-    summary = d.summary if d else "last"
+    store: Store, runs: list[int], record: HypothesisRecord, definition: dict[str, str],
+    profiles: dict,
+) -> list[Evidence]:  # fmt: skip
+    goal, summary = definition["goal"], definition["summary"]
     return [
-        Evidence(row[0], row[1], _summary_value(row, summary, goal))
+        Evidence(row[0], row[1], _summary_value(row, summary, goal), _seed(profiles[row[0]].params))
         for row in evidence_rows(store, runs, record.metric)
     ]
 
 
 def baseline_runs(store: Store, record: HypothesisRecord, treatment: list[int]) -> list[int]:
-    """The baseline: named runs, runs matching a filter, or the best finished run before the hypothesis."""
-    spec = record.baseline or {}
-    if "runs" in spec:
-        runs = spec["runs"]
-    elif "filter" in spec:
-        runs = filtered_run_ids(store, spec["filter"])
-    else:
-        candidates = [
-            r for r in runs_before(store, record.experiment, record.created) if r not in treatment
-        ]
-        d = definitions(store, record.experiment).get(record.metric)
-        scored = [
-            (e.value, e.run)
-            for e in _evidence(store, candidates, record, d)
-            if e.value is not None and e.value == e.value
-        ]
-        if not scored:
-            return []
-        goal = d.goal if d else ("max" if record.expect == "increase" else "min")
-        runs = [(max(scored) if goal == "max" else min(scored))[1]]
-    return [r for r in runs if r not in treatment]
+    """The baseline: named runs, the runs a filter matched when stated, or the repeat group of the
+    best earlier configuration (client/baselines.py)."""
+    return _baseline(store, record, treatment)[0]
 
 
-def verdict_of(store: Store, record: HypothesisRecord) -> Verdict:
-    """The verdict of `record` in `store` (frozen if it is closed)."""
+def _baseline(
+    store: Store, record: HypothesisRecord, treatment: list[int]
+) -> tuple[list[int], str | None]:
+    definition = stated_definition(store, record)
+
+    def score(runs: list[int]) -> dict[int, float | None]:
+        rows = evidence_rows(store, runs, record.metric)
+        return {
+            row[0]: _summary_value(row, definition["summary"], definition["goal"]) for row in rows
+        }
+
+    return _baseline_runs(store, record, treatment, score, definition["goal"])
+
+
+def _definition_note(store: Store, record: HypothesisRecord) -> list[str]:
+    stated, now = stated_definition(store, record), current_definition(store, record)
+    if stated == now:
+        return []
+    return [
+        f"the metric definition changed since the hypothesis was stated (then: {stated['summary']},"
+        f" goal {stated['goal']}; now: {now['summary']}, goal {now['goal']}); the verdict keeps the stated one"
+    ]
+
+
+def verdict_of(store: Store, record: HypothesisRecord, method: str = "sequential") -> Verdict:
+    """The verdict of `record` in `store` (frozen if it is closed): exact re-runs counted once,
+    paired by seed when the arms share seeds, with comparability notes and confound warnings."""
     if record.status == "closed" and record.verdict:
         return Verdict.from_dict(record.verdict)
     treatment = linked_runs(store, record.id, "treatment")
-    baseline = baseline_runs(store, record, treatment)
-    d = definitions(store, record.experiment).get(record.metric)
-    return compute_verdict(
-        _evidence(store, treatment, record, d),
-        _evidence(store, baseline, record, d),
-        expect=record.expect,
-        min_effect=record.min_effect,
-        metric=record.metric,
+    baseline, remark = _baseline(store, record, treatment)
+    profiles = run_profiles(store, treatment + baseline)
+    definition = stated_definition(store, record)
+    keys = {r: rerun_key(p.code, p.params, p.datasets) for r, p in profiles.items()}
+    arm_t, reruns_t = drop_reruns(_evidence(store, treatment, record, definition, profiles), keys)
+    arm_b, reruns_b = drop_reruns(_evidence(store, baseline, record, definition, profiles), keys)
+    draft = compute_verdict(
+        arm_t, arm_b, expect=record.expect, min_effect=record.min_effect, metric=record.metric,
+        method=method, reruns=reruns_t + reruns_b, remarks=[remark] if remark else [],
+    )  # fmt: skip
+    as_profile = lambda r: Profile(r, profiles[r].params, profiles[r].code, profiles[r].datasets,  # noqa: E731
+                                   profiles[r].packages)  # fmt: skip
+    notes, confounds = compare_arms(
+        [as_profile(r) for r in draft.treatment_runs],
+        [as_profile(r) for r in draft.baseline_runs],
+        record.change,
+        _definition_note(store, record),
     )
+    return replace(draft, comparability=notes, confounds=confounds)  # not part of the reason
 
 
 def comparison_context(
@@ -178,3 +222,54 @@ def add_target_columns(store: Store, frame: pd.DataFrame) -> pd.DataFrame:
                     met[number] = bool(value >= d.target if d.goal == "max" else value <= d.target)
             frame.loc[inside, column] = [met.get(n) for n in numbers]
     return frame
+
+
+@dataclass(frozen=True)
+class Adjusted:
+    """A hypothesis's p-value among the hypotheses its experiment has tested (issue 14, item 6)."""
+
+    tested: int  # hypotheses of the experiment with a p-value (not untested)
+    method: str  # holm | bh
+    p_value: float | None
+    p_adjusted: float | None
+    note: str | None  # set when the verdict is supported only before adjustment
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"tested": self.tested, "method": self.method, "p_value": self.p_value,
+                "p_adjusted": self.p_adjusted, "note": self.note}  # fmt: skip
+
+
+def adjust_family(
+    pairs: list[tuple[HypothesisRecord, Verdict]], method: str = "holm"
+) -> dict[int, Adjusted]:
+    """Each hypothesis's p-value adjusted over the hypotheses its experiment has tested (Holm, or
+    Benjamini–Hochberg with `method="bh"`), by hypothesis id.
+
+    >>> adjust_family([(record, verdict)])[record.id].tested
+    1
+    """
+    from ..evidence.multiplicity import adjust
+
+    if method not in ADJUSTMENTS:
+        raise ValueError(f"adjust must be 'holm' or 'bh', not {method!r}")
+    families: dict[str | None, list[tuple[HypothesisRecord, Verdict]]] = {}
+    for record, verdict in pairs:
+        families.setdefault(record.experiment, []).append((record, verdict))
+    name = "Holm" if method == "holm" else "Benjamini-Hochberg"
+    out: dict[int, Adjusted] = {}
+    for members in families.values():
+        p_values = [  # a NaN p-value (odd stored data) counts as no test, never as an error
+            min(1.0, max(0.0, v.p_value))
+            if v.p_value is not None and v.p_value == v.p_value
+            else None
+            for _, v in members
+        ]
+        adjusted = adjust(p_values, method)
+        tested = sum(p is not None for p in p_values)
+        for (record, verdict), p, q in zip(members, p_values, adjusted):
+            note = None
+            if verdict.label == "supported" and q is not None and q > 1 - verdict.confidence:
+                note = (f"supported only before adjustment: {name}-adjusted p = {q:.3g} over the"
+                        f" {tested} hypotheses this experiment has tested")  # fmt: skip
+            out[record.id] = Adjusted(tested, method, p, q, note)
+    return out

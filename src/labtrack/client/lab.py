@@ -21,15 +21,15 @@ from typing import TYPE_CHECKING, Any
 from ..errors import RunNotFound
 from ..store import Store
 from ..store import hypotheses as stored
-from ..store.hypotheses import HypothesisNotFound, HypothesisRecord, MetricDefinition
+from ..store.hypotheses import HypothesisNotFound
 from . import evidence
 from .evidence import HypothesisClosed
+from .hypotheses import HypothesesMixin
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from ..comparisons.comparison import Comparison
-    from ..evidence.verdicts import Verdict
     from ..store.listing import RunsListing
     from ..store.maintenance import HealthReport
     from ..store.reads import RunRecord
@@ -41,7 +41,7 @@ HISTORY_CHUNK = 25  # runs whose histories a comparison with progress loads at a
 _FILTER_OPERATOR = re.compile(r"[=<>!]|\b(?:like|ilike|in|is)\b", re.IGNORECASE)
 
 
-class Lab:
+class Lab(HypothesesMixin):
     """One store and everything the faces ask of it. Get one with `lt.open(path)` or `Lab.open(path)`.
 
     >>> with Lab.open("/tmp/study/.labtrack") as lab:
@@ -300,104 +300,6 @@ class Lab:
             progress(len(chunk))
         found = [part for part in parts if not part.empty]
         return pd.concat(found, ignore_index=True) if found else None
-
-    # -- metric definitions and hypotheses -------------------------------------------------------
-    def metric(
-        self,
-        name: str,
-        *,
-        goal: str,
-        experiment: str | None,
-        target: float | None = None,
-        summary: str = "last",
-    ) -> MetricDefinition:
-        """Define what "better" means for `name` in `experiment` (None: store-wide)."""
-        evidence.check_definition(goal, summary)
-        definition = MetricDefinition(
-            name, goal, None if target is None else float(target), summary, experiment
-        )
-        stored.put_definition(self.store, definition)
-        return definition
-
-    def definitions(self, experiment: str | None = None) -> dict[str, MetricDefinition]:
-        """The metric definitions in force for `experiment` (its own, then the store-wide ones)."""
-        return stored.definitions(self.store, experiment)
-
-    def summary_values(
-        self, numbers: list[int], definition: MetricDefinition
-    ) -> dict[int, float | None]:
-        """Each run's summary of the defined metric, per its definition (last, best or mean)."""
-        self.flush()
-        return evidence.summary_values(self.store, numbers, definition)
-
-    def hypothesis(
-        self,
-        statement: str,
-        *,
-        metric: str,
-        experiment: str,
-        expect: str = "increase",
-        min_effect: float = 0.0,
-        baseline: Any = None,
-    ) -> HypothesisRecord:
-        """Record a hypothesis. `baseline`: run refs (list), a filter (str), or None (best earlier run)."""
-        evidence.check_hypothesis(statement, expect, min_effect)
-        spec: dict[str, Any] | None = None
-        if isinstance(baseline, str) and not re.fullmatch(r"#?\d+", baseline.strip()):
-            stored.filtered_run_ids(self.store, baseline)  # a bad filter fails now, with its position
-            spec = {"filter": baseline}
-        elif baseline is not None:
-            spec = {"runs": self.run_numbers(baseline)}
-        hid = stored.insert_hypothesis(
-            self.store, experiment, statement.strip(), metric, expect, float(min_effect), spec
-        )
-        for number in (spec or {}).get("runs", []):
-            stored.link_run(self.store, hid, number, "baseline")
-        return stored.get_hypothesis(self.store, hid)
-
-    def get_hypothesis(self, ref: int | str) -> HypothesisRecord:
-        """One hypothesis by id (3, "3" or "H3")."""
-        return stored.get_hypothesis(self.store, evidence.parse_id(ref))
-
-    def hypothesis_records(self) -> list[HypothesisRecord]:
-        """Every hypothesis, by id."""
-        return stored.list_hypotheses(self.store)
-
-    def linked_runs(self, hypothesis_id: int, role: str = "treatment") -> list[int]:
-        """The runs linked to a hypothesis as `treatment` or `baseline`."""
-        return stored.linked_runs(self.store, hypothesis_id, role)
-
-    def baseline_runs(self, record: HypothesisRecord) -> list[int]:
-        """The runs a hypothesis's verdict takes as its baseline."""
-        treatment = self.linked_runs(record.id, "treatment")
-        return evidence.baseline_runs(self.store, record, treatment)
-
-    def verdict(self, ref: int | str | HypothesisRecord) -> Verdict:
-        """The verdict of a hypothesis (frozen if it is closed)."""
-        self.flush()
-        record = ref if isinstance(ref, HypothesisRecord) else self.get_hypothesis(ref)
-        return evidence.verdict_of(self.store, record)
-
-    def close_hypothesis(self, ref: int | str, note: str | None = None) -> Verdict:
-        """Freeze a hypothesis with its current verdict; it takes no new runs."""
-        record = self.get_hypothesis(ref)
-        result = self.verdict(record)
-        stored.close_hypothesis(self.store, record.id, result.to_dict(), note)
-        return result
-
-    def link_run(self, hypothesis_id: int, number: int, role: str = "treatment") -> None:
-        stored.link_run(self.store, hypothesis_id, number, role)
-
-    def hypotheses(self) -> pd.DataFrame:
-        """One row per hypothesis with its verdict and the numbers behind it."""
-        import pandas as pd
-
-        from ..present.records import HYPOTHESIS_COLUMNS, hypothesis_row
-
-        rows = [hypothesis_row(r, self.verdict(r)) for r in self.hypothesis_records()]
-        frame = pd.DataFrame(rows, columns=HYPOTHESIS_COLUMNS)
-        frame["created"] = pd.to_datetime(frame["created"], unit="s", utc=True)
-        return frame
 
     # -- artifacts, maintenance, MLflow ----------------------------------------------------------
     def artifact_info(self, digest: str) -> tuple[str, list[str]] | None:

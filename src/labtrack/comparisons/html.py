@@ -46,6 +46,7 @@ CSS = """
 .lt-verdict-supported { background: #1a7f37; }
 .lt-verdict-refuted { background: #cf222e; }
 .lt-verdict-inconclusive { background: #bf8700; }
+.lt-verdict-negligible { background: #0969da; }
 .lt-verdict-untested { background: #6e7781; }
 .labtrack-report pre { background: #f6f8fa; padding: 8px; overflow-x: auto; font-size: 12px; }
 .labtrack-report details { margin: 0.3em 0; }

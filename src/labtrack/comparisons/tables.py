@@ -35,7 +35,7 @@ HYPOTHESIS_HEADER = (
     "expect",
     "min effect",
     "verdict",
-    "effect",
+    "effect (treatment - baseline)",
     "interval",
     "n (treatment/baseline)",
     "reason",
@@ -144,6 +144,13 @@ def metrics_table(cmp: Comparison, summaries: tuple[str, ...] | None = None) -> 
     return Table("Metrics", ["metric", "summary", *cmp.labels], rows, differs, keys=2)
 
 
+def _reason_with_warnings(verdict: dict) -> str | None:
+    """The verdict's reason, then its confound warnings (shown wherever the badge is)."""
+    reason = verdict.get("reason")
+    warnings = [f"confound warning: {c}" for c in verdict.get("confounds") or ()]
+    return "; ".join([reason, *warnings]) if reason and warnings else reason
+
+
 def hypotheses_table(cmp: Comparison) -> Table | None:
     if not cmp.hypotheses:
         return None
@@ -166,7 +173,7 @@ def hypotheses_table(cmp: Comparison) -> Table | None:
                 format_number(verdict.get("effect")),
                 interval,
                 counts,
-                _attribute(verdict.get("reason")),
+                _attribute(_reason_with_warnings(verdict)),
             ]
         )
     numeric = (4, 6, 7, 8)  # min effect, effect, interval, n

@@ -28,10 +28,12 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
-from .fixed import bootstrap_interval, paired_interval, sample_variance, welch_interval
+from .fixed import bootstrap_interval, paired_interval, welch_interval
 from .pairing import differences_vary, pair_by_seed
+from .repeats import RepeatSummary, group_repeats
 from .sequential import DEFAULT_G, one_sample_sequence, two_sample_sequence
 from .student_t import t_quantile
+from .text import number as _number
 
 __all__ = [
     "BADGE_COLOURS",
@@ -132,6 +134,9 @@ class Verdict:
     anytime: bool = False  # False for fixed-look methods and for verdicts stored before issue 14
     pairs: int = 0  # paired differences analysed (by seed); 0 when unpaired
     remarks: tuple[str, ...] = ()  # notes beyond ignored runs, e.g. "paired by seed: 5 pairs"
+    reruns: tuple[tuple[int, int], ...] = ()  # (older run, the newer run it repeats), counted once
+    comparability: tuple[str, ...] = ()  # how the arms differ besides the change under test
+    confounds: tuple[str, ...] = ()  # differences that may explain the effect instead (warnings)
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -148,6 +153,9 @@ class Verdict:
         data["baseline_runs"] = list(self.baseline_runs)
         data["ignored"] = [{"run": run, "reason": why} for run, why in self.ignored]
         data["remarks"] = list(self.remarks)
+        data["reruns"] = [{"run": old, "rerun_as": new} for old, new in self.reruns]
+        data["comparability"] = list(self.comparability)
+        data["confounds"] = list(self.confounds)
         data["badge"] = badge(self)
         data["notes"] = list(self.notes)
         data["sign"] = "treatment - baseline"  # absent from older dicts, signed by `expect`
@@ -162,6 +170,9 @@ class Verdict:
         values["baseline_runs"] = tuple(values.get("baseline_runs", ()))
         values["ignored"] = tuple((i["run"], i["reason"]) for i in values.get("ignored", ()))
         values["remarks"] = tuple(values.get("remarks", ()))
+        values["reruns"] = tuple((r["run"], r["rerun_as"]) for r in values.get("reruns", ()))
+        values["comparability"] = tuple(values.get("comparability", ()))
+        values["confounds"] = tuple(values.get("confounds", ()))
         if (
             values.get("effect") is not None
             and not values.get("weak")
@@ -220,17 +231,6 @@ def _usable(evidence: Sequence[Evidence]) -> tuple[list[Evidence], list[tuple[in
         else:
             used.append(item)
     return used, ignored
-
-
-def _number(x: float) -> str:
-    """Three significant digits, without an exponent for ordinary magnitudes: 0.0421, 12.3, 1234."""
-    if x == 0.0 or not math.isfinite(x):
-        return f"{x:g}"
-    if not 1e-4 <= abs(x) < 1e6:
-        return f"{x:.3g}"
-    decimals = max(0, 2 - math.floor(math.log10(abs(x))))
-    text = f"{x:.{decimals}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _reason(v: Verdict) -> str:
@@ -307,8 +307,14 @@ def compute_verdict(
     metric: str = "",
     resamples: int = 4000,
     prior_scale: float = DEFAULT_G,
+    reruns: Sequence[tuple[int, int]] = (),
+    remarks: Sequence[str] = (),
+    comparability: Sequence[str] = (),
+    confounds: Sequence[str] = (),
 ) -> Verdict:
-    """The verdict of a hypothesis from its treatment runs versus its baseline runs.
+    """The verdict of a hypothesis from its treatment runs versus its baseline runs. The caller
+    passes what it learnt about the runs: exact `reruns` it left out (older, newer), `remarks`,
+    `comparability` notes and `confound` warnings (evidence/comparability.py).
 
     >>> runs = lambda *vs: [Evidence(i, "finished", v) for i, v in enumerate(vs)]
     >>> compute_verdict(runs(0.91, 0.92, 0.93, 0.92), runs(0.80, 0.81, 0.82, 0.81),
@@ -327,7 +333,12 @@ def compute_verdict(
         raise ValueError(f"resamples must be at least 100 (default 4000), not {resamples!r}")
     used_t, ignored_t = _usable(treatment)
     used_b, ignored_b = _usable(baseline)
-    ignored, remarks = ignored_t + ignored_b, []
+    ignored, remarks = ignored_t + ignored_b, list(remarks)
+    if reruns:
+        listed = ", ".join(f"#{old} (re-run as #{new})" for old, new in reruns)
+        remarks.append(
+            f"{len(reruns)} exact re-run{'s' if len(reruns) != 1 else ''} counted once, the newest: {listed}"
+        )
     pairs = pair_by_seed(used_t, used_b) if method != "bootstrap" else None
     differences: list[float] = []
     if pairs is not None:
@@ -382,50 +393,9 @@ def compute_verdict(
         anytime=used_method == "sequential",
         pairs=len(differences),
         remarks=tuple(remarks),
+        reruns=tuple(reruns),
+        comparability=tuple(comparability),
+        confounds=tuple(confounds),
     )
     notes = "".join(f"; {note}" for note in verdict.notes)
     return replace(verdict, reason=_reason(verdict) + notes)
-
-
-# --- Repeats -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RepeatSummary:
-    """Mean ± sample standard deviation of one group of repeats (e.g. one config over seeds)."""
-
-    mean: float | None
-    std: float | None  # None with fewer than two values
-    n: int
-    ignored: int = 0  # NaN or None values left out
-
-    def __str__(self) -> str:
-        if self.mean is None:
-            return f"— (n=0, {self.ignored} ignored)"
-        spread = f" ± {_number(self.std)}" if self.std is not None else ""
-        return f"{_number(self.mean)}{spread} (n={self.n})"
-
-
-def group_repeats(rows: Iterable[tuple[Hashable, float | None]]) -> dict[Hashable, RepeatSummary]:
-    """Summaries per group key, in order of first appearance; NaN and None values are ignored.
-
-    >>> str(group_repeats([("a", 1.0), ("a", 3.0), ("b", 2.0)])["a"])
-    '2 ± 1.41 (n=2)'
-    """
-    groups: dict[Hashable, list[float]] = {}
-    missing: dict[Hashable, int] = {}
-    for key, value in rows:
-        groups.setdefault(key, [])
-        if _is_missing(value):
-            missing[key] = missing.get(key, 0) + 1
-        else:
-            groups[key].append(float(value))  # type: ignore[arg-type]  # None was filtered out
-    return {
-        key: RepeatSummary(
-            mean=statistics.fmean(values) if values else None,
-            std=math.sqrt(sample_variance(values)) if len(values) >= 2 else None,
-            n=len(values),
-            ignored=missing.get(key, 0),
-        )
-        for key, values in groups.items()
-    }

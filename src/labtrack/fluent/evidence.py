@@ -34,8 +34,10 @@ __all__ = [
     "find_hypothesis",
     "hypotheses",
     "hypothesis",
+    "hypothesis_facts",
     "metric",
     "metric_definitions",
+    "rebase",
     "repeat",
     "repeats",
     "resolve_for_new_run",
@@ -73,12 +75,17 @@ def hypothesis(
     min_effect: float = 0.0,
     baseline: Any = None,
     experiment: str | None = None,
+    change: str | None = None,
 ) -> HypothesisRecord:
     """Record a hypothesis and make it the active one: runs started from now on test it.
 
-    `baseline`: run refs (list), a filter (str), or None for the best finished run before it.
+    `baseline`: run refs (list); a filter (str), resolved now within the experiment and frozen as a
+    list of runs (`lt.rebase(h)` resolves it again); or None for the repeat group of the best
+    earlier configuration. `change`: what it tests ("params.dropout"); any other difference between
+    the arms is then a confound warning. Stating an open hypothesis again (same statement, metric,
+    expectation, experiment) returns it with `restated=True` instead of a duplicate.
 
-    >>> lt.hypothesis("More trees raise accuracy", metric="accuracy", expect="increase", min_effect=0.01)
+    >>> lt.hypothesis("More trees raise accuracy", metric="accuracy", min_effect=0.01, change="trees")
     """
     record = default_lab().hypothesis(
         statement,
@@ -87,6 +94,7 @@ def hypothesis(
         min_effect=min_effect,
         baseline=baseline,
         experiment=experiment or default_experiment(),
+        change=change,
     )
     set_active_hypothesis(record.id)
     return record
@@ -115,9 +123,35 @@ def find_hypothesis(hypothesis_id: int | str | None) -> HypothesisRecord:
     return default_lab().get_hypothesis(hypothesis_id)
 
 
-def verdict(hypothesis_id: int | str | None = None) -> Verdict:
-    """The verdict of a hypothesis (default: the active one), frozen if it is closed."""
-    return default_lab().verdict(find_hypothesis(hypothesis_id))
+def verdict(hypothesis_id: int | str | None = None, *, method: str = "sequential") -> Verdict:
+    """The verdict of a hypothesis (default: the active one), frozen if it is closed.
+    `method="fixed"`: Welch's interval, valid for one pre-planned look only.
+
+    >>> lt.verdict("H2", method="fixed").reason
+    """
+    return default_lab().verdict(find_hypothesis(hypothesis_id), method=method)
+
+
+def hypothesis_facts(record: HypothesisRecord) -> dict[str, Any]:
+    """What a face shows beside a hypothesis's badge: its verdict, its adjusted p-value among the
+    hypotheses of its experiment, and the metric definition it was stated with and the one now."""
+    lab = default_lab()
+    found = {r.id: (v, a) for r, v, a in lab.hypothesis_verdicts()}
+    verdict, adjusted = found.get(record.id) or (lab.verdict(record), None)
+    return {
+        "verdict": verdict,
+        "adjusted": adjusted.to_dict() if adjusted is not None else None,
+        "definition": lab.stated_definition(record),
+        "current_definition": lab.current_definition(record),
+    }
+
+
+def rebase(hypothesis_id: int | str | None = None) -> HypothesisRecord:
+    """Resolve a hypothesis's baseline filter again, now, and freeze the runs it matches.
+
+    >>> lt.rebase("H2").baseline["runs"]
+    """
+    return default_lab().rebase(find_hypothesis(hypothesis_id))
 
 
 def close(hypothesis_id: int | str | None = None, note: str | None = None) -> Verdict:
@@ -129,9 +163,14 @@ def close(hypothesis_id: int | str | None = None, note: str | None = None) -> Ve
     return result
 
 
-def hypotheses() -> pd.DataFrame:
-    """One row per hypothesis with its verdict and the numbers behind it."""
-    return default_lab().hypotheses()
+def hypotheses(adjust: str = "holm") -> pd.DataFrame:
+    """One row per hypothesis with its verdict, the numbers behind it, how many hypotheses its
+    experiment has tested (`tested`) and its adjusted p-value (`p_adjusted`: Holm, or
+    Benjamini–Hochberg with `adjust="bh"`).
+
+    >>> lt.hypotheses(adjust="bh")[["id", "verdict", "p_value", "p_adjusted"]]
+    """
+    return default_lab().hypotheses(adjust)
 
 
 def repeat(

@@ -155,6 +155,10 @@ def hypothesis_tags(links: Sequence[dict[str, Any]]) -> dict[str, str]:
         "labtrack.hypothesis.n_baseline": str(verdict["n_baseline"]),
         "labtrack.hypothesis.reason": verdict["reason"],
     }
+    if main.get("change"):
+        tags["labtrack.hypothesis.change"] = main["change"]
+    if verdict.get("confounds"):  # shown with the badge, as in the panel and %hypothesis
+        tags["labtrack.hypothesis.confounds"] = "; ".join(verdict["confounds"])
     for key in ("effect", "ci_low", "ci_high"):
         if verdict.get(key) is not None:
             tags[f"labtrack.hypothesis.{key}"] = repr(verdict[key])

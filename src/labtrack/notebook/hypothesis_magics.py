@@ -14,37 +14,78 @@ from ..errors import LabtrackError
 from ..evidence.verdicts import BADGE_COLOURS, Verdict, badge
 from ..fluent import evidence as hyp
 
+_KEPT = " its baseline, minimum effect and change stay as first stated"
 _COLOURS = {"green": "#1a7f37", "red": "#cf222e", "blue": "#0969da", "amber": "#9a6700", "grey": "#6e7781"}
 
 
 class VerdictCard:
-    """A hypothesis with its verdict: HTML in Jupyter, plain text elsewhere."""
+    """A hypothesis with its verdict: HTML in Jupyter, plain text elsewhere. `facts` are what else
+    a face shows with the badge (`hypothesis_facts`): confounds, the adjusted p-value, definitions."""
 
-    def __init__(self, record: hyp.HypothesisRecord, verdict: Verdict):
+    def __init__(self, record: hyp.HypothesisRecord, verdict: Verdict, facts: dict[str, Any] | None = None):
         self.record = record
         self.verdict = verdict
+        self.facts = facts or {}
+
+    def _lines(self) -> tuple[str, list[str], list[str]]:
+        """(the expectation, the lines under the reason, the confound warnings)."""
+        r, v, f = self.record, self.verdict, self.facts
+        change = f", testing {r.change}" if r.change else ""
+        expectation = f"metric {r.metric}, expected to {r.expect} by at least {r.min_effect:g}{change} ({r.status})"
+        lines = []
+        spec = r.baseline or {}
+        if "filter" in spec and "runs" in spec:
+            lines.append(f"baseline frozen when stated: {spec['filter']} -> "
+                         + (", ".join(f"#{n}" for n in spec["runs"]) or "no runs"))  # fmt: skip
+        stated, now = f.get("definition"), f.get("current_definition")
+        if stated and now and stated != now:
+            lines.append(f"metric definition: stated as {stated['summary']} ({stated['goal']}), now "
+                         f"{now['summary']} ({now['goal']}); the verdict keeps the stated one")  # fmt: skip
+        adjusted = f.get("adjusted") or {}
+        if adjusted.get("p_adjusted") is not None:
+            method = "Holm" if adjusted["method"] == "holm" else "BH"
+            lines.append(f"{adjusted['tested']} hypotheses tested in this experiment; {method}-adjusted"
+                         f" p = {adjusted['p_adjusted']:.3g}")  # fmt: skip
+        if adjusted.get("note"):
+            lines.append(adjusted["note"])
+        lines += [f"note: {n}" for n in v.comparability]
+        return expectation, lines, list(v.confounds)
 
     def __repr__(self) -> str:
         r, v = self.record, self.verdict
-        lines = [f"H{r.id} [{badge(v)}] {r.statement}",
-                 f"  metric {r.metric}, expected to {r.expect} by at least {r.min_effect:g} ({r.status})",
-                 f"  {v.reason}"]
-        return "\n".join(lines)
+        expectation, lines, confounds = self._lines()
+        out = [f"H{r.id} [{badge(v)}] {r.statement}"]
+        out += [f"  ⚠ confound: {c}" for c in confounds]
+        out += [f"  {expectation}", f"  {v.reason}", *(f"  {line}" for line in lines)]
+        if self.facts.get("restated"):
+            out.insert(0, f"H{r.id} is already open with this statement: using it (no duplicate;{_KEPT}).")
+        return "\n".join(out)
 
     def _repr_html_(self) -> str:
         r, v = self.record, self.verdict
         colour = _COLOURS[BADGE_COLOURS[v.label]]
         e = html.escape
+        expectation, lines, confounds = self._lines()
         runs = ", ".join(f"#{n}" for n in v.treatment_runs) or "none"
         base = ", ".join(f"#{n}" for n in v.baseline_runs) or "none"
+        warn = "".join(f'<br><span style="color:{_COLOURS["amber"]}">⚠ confound: {e(c)}</span>' for c in confounds)
+        extra = "".join(f"<br><small>{e(line)}</small>" for line in lines)
+        restated = ""
+        if self.facts.get("restated"):
+            restated = f"<small>H{r.id} is already open with this statement: using it (no duplicate;{_KEPT}).</small><br>"
         return (
             f'<div class="labtrack-hypothesis" style="border-left:4px solid {colour};padding:4px 10px">'
-            f'<b>H{r.id}</b> <span style="background:{colour};color:white;border-radius:8px;padding:1px 8px">'
-            f"{e(badge(v))}</span> {e(r.statement)}<br>"
-            f"<small>metric <code>{e(r.metric)}</code>, expected to {e(r.expect)} by at least "
-            f"{r.min_effect:g} · {e(r.status)}</small><br>{e(v.reason)}<br>"
-            f"<small>treatment {e(runs)} · baseline {e(base)}</small></div>"
+            f'{restated}<b>H{r.id}</b> <span style="background:{colour};color:white;border-radius:8px;padding:1px 8px">'
+            f"{e(badge(v))}</span> {e(r.statement)}{warn}<br>"
+            f"<small>{e(expectation)}</small><br>{e(v.reason)}<br>"
+            f"<small>treatment {e(runs)} · baseline {e(base)}</small>{extra}</div>"
         )
+
+
+def card(record: hyp.HypothesisRecord, verdict: Verdict | None = None) -> VerdictCard:
+    """The card of a hypothesis with everything shown beside its badge."""
+    facts = hyp.hypothesis_facts(record)
+    return VerdictCard(record, verdict or facts.pop("verdict"), {**facts, "restated": record.restated})
 
 
 def _unquote(text: str | None) -> str | None:
@@ -76,7 +117,10 @@ class HypothesisMagics(Magics):
     @argument("--min-effect", type=float, default=0.0, metavar="X",
               help="the smallest change that matters (default 0)")
     @argument("--baseline", metavar="RUNS_OR_FILTER",
-              help="baseline runs (3,4,5) or a filter; default: the best finished run before it")
+              help="baseline runs (3,4,5) or a filter (resolved now, in this experiment, and frozen);"
+                   " default: the repeat group of the best earlier configuration")
+    @argument("--change", metavar="PARAM",
+              help="the change it tests, e.g. params.dropout: any other difference is a confound warning")
     @argument("--note", help="close: a note kept with the frozen verdict")
     @argument("-h", "--help", action="store_true", help="show this help")
     @line_magic("hypothesis")
@@ -86,7 +130,7 @@ class HypothesisMagics(Magics):
 
         Examples::
 
-            %hypothesis "More trees raise accuracy" --metric acc --expect increase --min-effect 0.01
+            %hypothesis "More trees raise accuracy" --metric acc --expect increase --min-effect 0.01 --change params.trees
             %hypothesis                 # the active one, with its verdict
             %hypothesis list
             %hypothesis close --note "ship it"
@@ -102,7 +146,7 @@ class HypothesisMagics(Magics):
                 if current is None:
                     print('No active hypothesis. State one: %hypothesis "STATEMENT" --metric M --expect increase')
                     return None
-                return VerdictCard(current, hyp.verdict(current.id))
+                return card(current)
             command = words[0].lower()
             if command == "list" and len(words) == 1:
                 return _hypotheses_table()
@@ -112,8 +156,9 @@ class HypothesisMagics(Magics):
                 raise UsageError('a hypothesis needs --metric, e.g. %hypothesis "More trees raise acc" --metric acc')
             statement = " ".join(_unquote(w) or "" for w in words)
             record = hyp.hypothesis(statement, metric=args.metric, expect=args.expect,
-                                    min_effect=args.min_effect, baseline=_baseline(args.baseline))
-            return VerdictCard(record, hyp.verdict(record.id))
+                                    min_effect=args.min_effect, baseline=_baseline(args.baseline),
+                                    change=_unquote(args.change))
+            return card(record)
         except (LabtrackError, ValueError) as exc:
             if isinstance(exc, UsageError):
                 raise
@@ -123,13 +168,12 @@ class HypothesisMagics(Magics):
         if command == "close":
             record = hyp.find_hypothesis(ref)
             verdict = hyp.close(record.id, note)
-            return VerdictCard(hyp.find_hypothesis(record.id), verdict)
+            return card(hyp.find_hypothesis(record.id), verdict)
         if ref is None:
             raise UsageError(f"%hypothesis {command} needs an id, e.g. %hypothesis {command} H2")
         if command == "use":
             hyp.activate(ref)
-        record = hyp.find_hypothesis(ref)
-        return VerdictCard(record, hyp.verdict(record.id))
+        return card(hyp.find_hypothesis(ref))
 
     @magic_arguments(name="%metric")
     @argument("name", nargs="?", help="the metric's name")
@@ -166,8 +210,8 @@ def _hypotheses_table() -> Any:
     if frame.empty:
         print("No hypotheses yet.")
         return None
-    columns = ["id", "statement", "metric", "expect", "verdict", "weak", "effect", "ci_low", "ci_high",
-               "n_treatment", "n_baseline", "status"]
+    columns = ["id", "statement", "metric", "expect", "verdict", "effect", "ci_low", "ci_high",
+               "n_treatment", "n_baseline", "tested", "p_adjusted", "confounds", "status"]
     return frame[columns].set_index("id")
 
 

@@ -28,7 +28,8 @@ _PLAIN = (int, str, bool)
 HYPOTHESIS_COLUMNS = [
     "id", "statement", "metric", "expect", "min_effect", "status", "verdict", "weak", "effect",
     "ci_low", "ci_high", "n_treatment", "n_baseline", "runs", "baseline_runs", "reason",
-    "experiment", "note", "created",
+    "experiment", "note", "created", "change", "confounds", "reruns", "tested", "p_value",
+    "p_adjusted", "adjusted_note",
 ]
 
 
@@ -108,9 +109,17 @@ def run_detail(record: RunRecord, *, notebook_path: str | None, hypothesis: Row 
     }
 
 
-def hypothesis_brief(record: HypothesisRecord, verdict: Verdict) -> Row:
-    """The one shape of a hypothesis, for every face (REST, CLI --json, comparisons, MLflow tags):
-    statement, metric, expectation, baseline, status and the verdict (`Verdict.to_dict()`), as plain values."""
+def hypothesis_brief(
+    record: HypothesisRecord,
+    verdict: Verdict,
+    adjusted: Row | None = None,
+    current_definition: Row | None = None,
+) -> Row:
+    """The one shape of a hypothesis, for every face (REST, CLI --json, comparisons, MLflow tags), as
+    plain values: statement, metric, expectation, status, the change it tests, the metric definition
+    it was stated with (and the one in force now), the verdict (`Verdict.to_dict()`) with its numbers,
+    and its p-value adjusted over the hypotheses of its experiment (`adjusted`: tested, method,
+    p_value, p_adjusted, note) when known."""
     return {
         "id": record.id,
         "experiment": record.experiment,
@@ -123,18 +132,28 @@ def hypothesis_brief(record: HypothesisRecord, verdict: Verdict) -> Row:
         "note": record.note,
         "created": record.created,
         "closed": record.closed,
+        "change": record.change,
+        "definition": record.definition,
+        "current_definition": current_definition or record.definition,
         "verdict": verdict.to_dict(),
+        "multiplicity": adjusted,
     }
 
 
-def hypothesis_record(record: HypothesisRecord, verdict: Verdict) -> Row:
+def hypothesis_record(
+    record: HypothesisRecord,
+    verdict: Verdict,
+    adjusted: Row | None = None,
+    current_definition: Row | None = None,
+) -> Row:
     """`hypothesis_brief` as strict JSON (the REST `Hypothesis` type and `labtrack show H3 --json`)."""
-    return json_safe(hypothesis_brief(record, verdict))
+    return json_safe(hypothesis_brief(record, verdict, adjusted, current_definition))
 
 
-def hypothesis_row(record: HypothesisRecord, verdict: Verdict) -> Row:
-    """The record flattened into one table row (`HYPOTHESIS_COLUMNS`): the verdict's label and numbers."""
-    v = verdict
+def hypothesis_row(record: HypothesisRecord, verdict: Verdict, adjusted: Row | None = None) -> Row:
+    """The record flattened into one table row (`HYPOTHESIS_COLUMNS`): the verdict's label and numbers,
+    and the multiplicity adjustment (`adjusted`) when given."""
+    v, a = verdict, adjusted or {}
     return {
         "id": record.id, "statement": record.statement, "metric": record.metric,
         "expect": record.expect, "min_effect": record.min_effect, "status": record.status,
@@ -142,4 +161,7 @@ def hypothesis_row(record: HypothesisRecord, verdict: Verdict) -> Row:
         "ci_high": v.ci_high, "n_treatment": v.n_treatment, "n_baseline": v.n_baseline,
         "runs": list(v.treatment_runs), "baseline_runs": list(v.baseline_runs), "reason": v.reason,
         "experiment": record.experiment, "note": record.note, "created": record.created,
+        "change": record.change, "confounds": list(v.confounds),
+        "reruns": [old for old, _ in v.reruns], "tested": a.get("tested"),
+        "p_value": v.p_value, "p_adjusted": a.get("p_adjusted"), "adjusted_note": a.get("note"),
     }

@@ -164,11 +164,11 @@ class ExportHandler(LabtrackHandler):
 
 
 class HypothesesHandler(LabtrackHandler):
-    """`GET hypotheses`: every hypothesis with its verdict."""
+    """`GET hypotheses`: every hypothesis with its verdict and its adjusted p-value."""
 
     @tornado.web.authenticated
     async def get(self) -> None:
-        await self.answer(self.service.hypotheses)
+        await self.answer(self.service.hypotheses, self.args.get("adjust") or "holm")
 
 
 class HypothesisHandler(LabtrackHandler):

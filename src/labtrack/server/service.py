@@ -315,17 +315,27 @@ class LabService:
         return Download(body.encode("utf-8"), media_type, export_name(comparison.numbers, suffix, diff=diff))
 
     # -- hypotheses --------------------------------------------------------------------------
-    def hypotheses(self) -> list[dict[str, Any]]:
-        """`GET hypotheses`: every hypothesis with its verdict and the numbers behind it."""
+    def hypotheses(self, adjust: str = "holm") -> list[dict[str, Any]]:
+        """`GET hypotheses`: every hypothesis with its verdict, the numbers behind it, and its p-value
+        adjusted over the hypotheses its experiment has tested (`adjust`: holm or bh)."""
+        from ..client.evidence import ADJUSTMENTS
+
+        if adjust not in ADJUSTMENTS:
+            raise QueryError(f"adjust must be 'holm' or 'bh', not {adjust[:40]!r}")
         lab = self.lab
-        return [present.hypothesis_record(h, lab.verdict(h)) for h in lab.hypothesis_records()]
+        return [
+            present.hypothesis_record(h, v, a.to_dict(), lab.current_definition(h))
+            for h, v, a in lab.hypothesis_verdicts(adjust)
+        ]
 
     def hypothesis(self, ref: str) -> dict[str, Any]:
         """`GET hypotheses/<id>`: one hypothesis (3 or H3) with its treatment and baseline runs in full."""
         lab = self.lab
         record = lab.get_hypothesis(ref)
+        found = {h.id: a for h, _, a in lab.hypothesis_verdicts()}
+        adjusted = found[record.id].to_dict() if record.id in found else None
         return {
-            **present.hypothesis_record(record, lab.verdict(record)),
+            **present.hypothesis_record(record, lab.verdict(record), adjusted, lab.current_definition(record)),
             "runs": self._rows_of(lab.linked_runs(record.id, "treatment")),
             "baseline_runs": self._rows_of(lab.baseline_runs(record)),
         }

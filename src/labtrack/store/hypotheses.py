@@ -40,6 +40,9 @@ class HypothesisRecord:
     closed: float | None
     note: str | None
     verdict: dict[str, Any] | None  # frozen when closed
+    change: str | None = None  # what the hypothesis tests, e.g. "params.dropout"
+    definition: dict[str, Any] | None = None  # the metric's goal and summary when it was stated
+    restated: bool = False  # True when stating it again returned this open one (no duplicate)
 
 
 def pick_summary(summary: str, goal: str, last: float | None, lo: float | None, hi: float | None,
@@ -76,28 +79,51 @@ def definitions(store: Store, experiment: str | None = None) -> dict[str, Metric
 
 
 def insert_hypothesis(store: Store, experiment: str, statement: str, metric: str, expect: str,
-                      min_effect: float, baseline: dict[str, Any] | None) -> int:
+                      min_effect: float, baseline: dict[str, Any] | None, change: str | None = None,
+                      definition: dict[str, Any] | None = None) -> int:
     exp_id = store.experiment_id(experiment)
     with store.write() as conn:
         cur = conn.execute(
-            "INSERT INTO hypotheses (experiment_id, statement, metric, expect, min_effect, baseline, status, created)"
-            " VALUES (?, ?, ?, ?, ?, ?, 'open', ?)",
-            (exp_id, statement, metric, expect, min_effect, json.dumps(baseline) if baseline else None, time.time()),
+            "INSERT INTO hypotheses (experiment_id, statement, metric, expect, min_effect, baseline, status,"
+            " created, change, definition) VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)",
+            (exp_id, statement, metric, expect, min_effect, json.dumps(baseline) if baseline else None,
+             time.time(), change, json.dumps(definition) if definition else None),
         )
         return int(cur.lastrowid)
 
 
+def find_open_hypothesis(store: Store, experiment: str, statement: str, metric: str,
+                         expect: str) -> HypothesisRecord | None:
+    """The newest open hypothesis of `experiment` with this statement, metric and expectation."""
+    rows = store.read(_SELECT + " WHERE e.name IS ? AND h.statement = ? AND h.metric = ? AND h.expect = ?"
+                      " AND h.status = 'open' ORDER BY h.id DESC LIMIT 1", (experiment, statement, metric, expect))
+    return _record(rows[0]) if rows else None
+
+
+def set_baseline(store: Store, hypothesis_id: int, spec: dict[str, Any]) -> None:
+    """Replace a hypothesis's baseline spec and its baseline links with `spec["runs"]`."""
+    with store.write() as conn:
+        conn.execute("UPDATE hypotheses SET baseline = ? WHERE id = ?", (json.dumps(spec), hypothesis_id))
+        conn.execute("DELETE FROM hypothesis_runs WHERE hypothesis_id = ? AND role = 'baseline'", (hypothesis_id,))
+        conn.executemany(
+            "INSERT OR IGNORE INTO hypothesis_runs (hypothesis_id, run_id, role) VALUES (?, ?, 'baseline')",
+            [(hypothesis_id, run) for run in spec.get("runs", [])],
+        )
+
+
 _SELECT = (
     "SELECT h.id, e.name, h.statement, h.metric, h.expect, h.min_effect, h.baseline, h.status, h.created,"
-    " h.closed, h.note, h.verdict FROM hypotheses h LEFT JOIN experiments e ON e.id = h.experiment_id"
+    " h.closed, h.note, h.verdict, h.change, h.definition FROM hypotheses h LEFT JOIN experiments e ON e.id = h.experiment_id"
 )
 
 
 def _record(row: tuple) -> HypothesisRecord:
-    hid, exp, statement, metric, expect, min_effect, baseline, status, created, closed, note, verdict = row
+    hid, exp, statement, metric, expect, min_effect, baseline, status, created, closed, note, verdict = row[:12]
+    change, definition = row[12:]
     return HypothesisRecord(hid, exp, statement, metric, expect, min_effect,
                             json.loads(baseline) if baseline else None, status, created, closed, note,
-                            json.loads(verdict) if verdict else None)
+                            json.loads(verdict) if verdict else None, change,
+                            json.loads(definition) if definition else None)
 
 
 def get_hypothesis(store: Store, hypothesis_id: int) -> HypothesisRecord:
@@ -160,9 +186,80 @@ def runs_before(store: Store, experiment: str, before: float) -> list[int]:
         (experiment, before))]
 
 
-def filtered_run_ids(store: Store, filter: str) -> list[int]:
+def filtered_run_ids(store: Store, filter: str, experiment: str | None = None) -> list[int]:
+    """Runs matching `filter`, only those of `experiment` when it is given."""
     from .filters import compile_filter
 
     where, args = compile_filter(filter)
+    scope, more = (" AND e.name = ?", [experiment]) if experiment is not None else ("", [])
     return [r[0] for r in store.read(
-        f"SELECT r.id FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE {where} ORDER BY r.id", args)]
+        f"SELECT r.id FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE ({where}){scope}"
+        " ORDER BY r.id", [*args, *more])]
+
+
+def treatment_run_ids(store: Store) -> set[int]:
+    """Every run linked to some hypothesis as its treatment."""
+    return {r[0] for r in store.read("SELECT run_id FROM hypothesis_runs WHERE role = 'treatment'")}
+
+
+@dataclass(frozen=True)
+class RunProfile:
+    """What makes two runs comparable: params, cell code, dataset fingerprints, package versions."""
+
+    run: int
+    params: dict[str, Any]
+    code: str | None
+    datasets: dict[str, str]  # name -> fingerprint
+    packages: dict[str, str]  # name -> version
+    tags: dict[str, str]
+
+
+def run_configs(store: Store, experiment: str | None, skip: tuple[str, ...] = ("seed",)) -> dict[int, str]:
+    """For each finished run of `experiment`, a text naming its params (those in `skip` aside):
+    runs with equal texts tried the same configuration; a run without params has ''."""
+    marks = ",".join("?" for _ in skip) or "NULL"
+    rows = store.read(
+        "SELECT r.id, (SELECT group_concat(item, char(31)) FROM (SELECT p.key || char(30) || p.kind"
+        " || char(30) || quote(p.value) AS item FROM params p WHERE p.run_id = r.id"
+        f" AND p.key NOT IN ({marks}) ORDER BY p.key)) FROM runs r JOIN experiments e"
+        " ON e.id = r.experiment_id WHERE e.name IS ? AND r.status = 'finished' ORDER BY r.id",
+        (*skip, experiment),
+    )
+    return {run: config or "" for run, config in rows}
+
+
+def run_params(store: Store, run_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Each run's params (decoded), by number; a run without params is absent."""
+    from ..tracking.values import decode_param
+
+    params: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(run_ids), 10_000):
+        chunk = run_ids[start:start + 10_000]
+        marks = ",".join("?" for _ in chunk)
+        for run, key, value, kind in store.read(
+                f"SELECT run_id, key, value, kind FROM params WHERE run_id IN ({marks})", chunk):
+            params.setdefault(run, {})[key] = decode_param(value, kind)
+    return params
+
+
+def run_profiles(store: Store, run_ids: list[int]) -> dict[int, RunProfile]:
+    """The `RunProfile` of each run, by number."""
+    found: dict[int, RunProfile] = {}
+    for start in range(0, len(run_ids), 10_000):
+        chunk = run_ids[start:start + 10_000]
+        marks = ",".join("?" for _ in chunk)
+        params = run_params(store, chunk)
+        data: dict[int, dict[str, str]] = {}
+        for run, name, fingerprint in store.read(
+                f"SELECT run_id, name, fingerprint FROM datasets WHERE run_id IN ({marks})", chunk):
+            data.setdefault(run, {})[name] = fingerprint
+        tags: dict[int, dict[str, str]] = {}
+        for run, key, value in store.read(f"SELECT run_id, key, value FROM tags WHERE run_id IN ({marks})", chunk):
+            tags.setdefault(run, {})[key] = value
+        for run, code, env in store.read(
+                f"SELECT r.id, r.code, v.data FROM runs r LEFT JOIN environments v ON v.id = r.environment_id"
+                f" WHERE r.id IN ({marks})", chunk):
+            packages = (json.loads(env) or {}).get("packages", {}) if env else {}
+            found[run] = RunProfile(run, params.get(run, {}), code, data.get(run, {}),
+                                    packages if isinstance(packages, dict) else {}, tags.get(run, {}))
+    return found

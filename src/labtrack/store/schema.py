@@ -34,7 +34,7 @@ MIGRATION_SET = "labtrack"
 
 # The names of every migration this code knows, in order. A store that has applied one not listed
 # here was written by a newer labtrack.
-MIGRATION_NAMES = ("m001_initial", "m002_definitions_join_notebook_experiments")
+MIGRATION_NAMES = ("m001_initial", "m002_definitions_join_notebook_experiments", "m003_hypothesis_audit")
 
 
 def m001_initial(db: Database) -> None:
@@ -219,9 +219,72 @@ def m002_definitions_join_notebook_experiments(db: Database) -> None:
             " notebook's experiment, where its runs are (once, on upgrading this store): %s", "; ".join(moved))
 
 
+def m003_hypothesis_audit(db: Database) -> None:
+    """Hypotheses keep what they were stated with (issue 14): the change they test, the metric
+    definition then in force, and a filter baseline frozen as a list of runs."""
+    import json
+
+    from .filters import compile_filter
+
+    db.execute("ALTER TABLE hypotheses ADD COLUMN change TEXT")
+    db.execute("ALTER TABLE hypotheses ADD COLUMN definition TEXT")
+    rows = db.execute(
+        "SELECT h.id, h.experiment_id, h.metric, h.expect, h.baseline, h.created FROM hypotheses h"
+    ).fetchall()
+    for hid, exp_id, metric, expect, baseline, created in rows:
+        found = db.execute(  # the experiment's own definition wins over the store-wide one
+            "SELECT goal, summary FROM metric_definitions WHERE name = ? AND experiment_id IN (0, ?)"
+            " ORDER BY experiment_id != 0 DESC LIMIT 1",
+            (metric, exp_id),
+        ).fetchone()
+        goal, summary = found or ("max" if expect == "increase" else "min", "last")
+        db.execute(
+            "UPDATE hypotheses SET definition = ? WHERE id = ?",
+            (json.dumps({"goal": goal, "summary": summary}), hid),
+        )
+        spec = json.loads(baseline) if baseline else {}
+        if "filter" not in spec or "runs" in spec:
+            continue
+        try:
+            where, args = compile_filter(spec["filter"])
+        except Exception:  # a filter the parser no longer reads: keep it as it was
+            continue
+        treatment = {
+            r[0]
+            for r in db.execute(
+                "SELECT run_id FROM hypothesis_runs WHERE hypothesis_id = ? AND role = 'treatment'",
+                (hid,),
+            )
+        }
+        matched = [
+            r[0]
+            for r in db.execute(
+                f"SELECT r.id FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE ({where})"
+                " AND r.experiment_id = ? ORDER BY r.id",
+                (*args, exp_id),
+            )
+            if r[0] not in treatment
+        ]
+        # Runs from before the hypothesis was stated are what the user meant; later ones drifted in.
+        earlier = [
+            r
+            for r in matched
+            if db.execute("SELECT start_time < ? FROM runs WHERE id = ?", (created, r)).fetchone()[
+                0
+            ]
+        ]
+        spec["runs"] = earlier or matched
+        db.execute("UPDATE hypotheses SET baseline = ? WHERE id = ?", (json.dumps(spec), hid))
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO hypothesis_runs (hypothesis_id, run_id, role) VALUES (?, ?, 'baseline')",
+            [(hid, r) for r in spec["runs"]],
+        )
+
+
 MIGRATIONS = {
     "m001_initial": m001_initial,
     "m002_definitions_join_notebook_experiments": m002_definitions_join_notebook_experiments,
+    "m003_hypothesis_audit": m003_hypothesis_audit,
 }
 
 
