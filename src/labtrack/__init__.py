@@ -34,6 +34,10 @@ from .errors import (
 )
 from .fluent.evidence import close as close_hypothesis
 from .fluent.evidence import hypotheses, hypothesis, metric, repeat, repeats, verdict
+from .tracking.autolog.core import autolog
+from .tracking.autolog.core import install as _install_autolog
+
+_install_autolog(active_run)  # on by default: records fits into the active run (LABTRACK_AUTOLOG=0: off)
 
 try:
     from ._version import __version__  # written by the build from jupyter_ext/package.json
@@ -84,6 +88,7 @@ __all__ = [
     "StoreError",
     "StoreTooNew",
     "active_run",
+    "autolog",
     "close_hypothesis",
     "compare",
     "hypotheses",
