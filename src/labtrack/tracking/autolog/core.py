@@ -71,6 +71,7 @@ class _State:
     unloaded: bool = False  # turned off by %unload_ext (so %load_ext turns it on again)
     active_run: Callable[[], Run | None] = lambda: None
     depth: int = 0  # fits in progress: a fit inside another (a search's, a trial's) records nothing
+    library_fits: int = 0  # LightGBM/XGBoost estimator fits in progress: scikit-learn records nothing
     lock: threading.RLock = field(default_factory=threading.RLock)
 
 
@@ -164,6 +165,18 @@ def outer_fit() -> Iterator[None]:
     finally:
         with _state.lock:
             _state.depth -= 1
+
+
+@contextlib.contextmanager
+def library_fit() -> Iterator[None]:
+    """While a LightGBM or XGBoost estimator fits, the scikit-learn helpers it uses record nothing."""
+    with _state.lock:
+        _state.library_fits += 1
+    try:
+        yield
+    finally:
+        with _state.lock:
+            _state.library_fits -= 1
 
 
 def guard(library: str, step: str, func: Callable[..., Any], *args: Any, run: Run | None = None) -> Any:

@@ -75,18 +75,29 @@ def _subclasses(base: type) -> list[type]:
 
 
 def _wrap_class(cls: type) -> None:
-    if cls.__module__.split(".")[0] in OWN_INTEGRATIONS:
-        return
+    wrap = _wrap_booster_fit if cls.__module__.split(".")[0] in OWN_INTEGRATIONS else _wrap_fit
     for name in FIT_METHODS:
         method = cls.__dict__.get(name)
         if inspect.isfunction(method) and not getattr(method, "__labtrack_autolog__", False):
-            core.replace(LIBRARY, cls, name, _wrap_fit)
+            core.replace(LIBRARY, cls, name, wrap)
+
+
+def _wrap_booster_fit(fit: Any) -> Any:
+    """LightGBM's and XGBoost's estimators record through their own `train`; the scikit-learn
+    helpers they fit inside (a label encoder) record nothing."""
+
+    @functools.wraps(fit)
+    def booster_fit(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with core.library_fit():
+            return fit(self, *args, **kwargs)
+
+    return booster_fit
 
 
 def _wrap_fit(fit: Any) -> Any:
     @functools.wraps(fit)
     def fit_recorded(self: Any, *args: Any, **kwargs: Any) -> Any:
-        run = core.recording_run(LIBRARY)
+        run = None if core._state.library_fits else core.recording_run(LIBRARY)
         if run is None:
             return fit(self, *args, **kwargs)
         started = time.perf_counter()
@@ -158,7 +169,7 @@ def record_search(run: Run, search: Any) -> None:
 def _wrap_cross_validate(cross_validate: Any) -> Any:
     @functools.wraps(cross_validate)
     def cross_validate_recorded(estimator: Any, *args: Any, **kwargs: Any) -> Any:
-        run = core.recording_run(LIBRARY)
+        run = None if core._state.library_fits else core.recording_run(LIBRARY)
         if run is None:
             return cross_validate(estimator, *args, **kwargs)
         with core.outer_fit():
