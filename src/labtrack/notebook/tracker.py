@@ -28,6 +28,7 @@ from .cells import (
 )
 from ..errors import LabtrackError, StoreError
 from .figures import FigureCapture
+from ..tracking.autolog import core as autolog
 from ..tracking.run import Run, status_for
 from .widgets.live import LiveJob, LiveViews, MetricTrail, RunSummary
 
@@ -44,6 +45,7 @@ class RunOptions:
     params: list[str] = field(default_factory=list)
     metrics: list[str] = field(default_factory=list)
     tags: dict[str, str] = field(default_factory=dict)
+    autolog: bool = True  # --no-autolog: no model settings recorded automatically
 
 
 @dataclass
@@ -225,6 +227,8 @@ class Tracker:
             return None
         if env_error is not None:
             self._failed("record the environment", env_error)
+        if not options.autolog:
+            autolog.skip_run(run)
         return run
 
     def _finish(self, run: Run, options: RunOptions, started: float, live: LiveJob | None,

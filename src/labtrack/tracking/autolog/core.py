@@ -66,7 +66,7 @@ class _State:
     enabled: bool = False
     disabled: set[str] = field(default_factory=set)  # libraries turned off by lt.autolog(disable=...)
     patches: dict[str, list[Patch]] = field(default_factory=dict)  # library -> its patches
-    off_runs: set[int] = field(default_factory=set)  # runs started with --no-autolog
+    off_runs: set[str] = field(default_factory=set)  # uuids of runs started with --no-autolog
     warned: set[tuple] = field(default_factory=set)
     unloaded: bool = False  # turned off by %unload_ext (so %load_ext turns it on again)
     active_run: Callable[[], Run | None] = lambda: None
@@ -129,7 +129,7 @@ def on_unload_extension() -> None:
 
 def skip_run(run: Run) -> None:
     """Record nothing automatically into `run` (`%%track --no-autolog`)."""
-    _state.off_runs.add(run.number)
+    _state.off_runs.add(run.uuid)
 
 
 def is_patched(library: str) -> bool:
@@ -150,7 +150,7 @@ def recording_run(library: str) -> Run | None:
     if not _state.enabled or _state.depth or library in _state.disabled:
         return None
     run = _state.active_run()
-    if run is None or getattr(run, "number", None) is None or run.number in _state.off_runs:
+    if run is None or getattr(run, "number", None) is None or run.uuid in _state.off_runs:
         return None  # no run, or a cell whose tracking failed (a stand-in without a number)
     return run
 
