@@ -41,7 +41,7 @@ def test_lgb_train_in_a_tracked_cell_records_params_curves_best_and_importance(i
     assert record.params["num_leaves"] == 31 and record.params["boosting"] == "gbdt"  # resolved defaults
     assert "data" not in record.params and "machines" not in record.params
     assert set(record.metrics) == {"valid_0.binary_logloss", "best_iteration", "best_score.valid_0.binary_logloss"}
-    assert steps(record.number, "valid_0.binary_logloss") == list(range(booster.current_iteration()))
+    assert steps(record.number, "valid_0.binary_logloss") == list(range(booster.best_iteration + 3))  # up to the stop
     assert record.metrics["best_iteration"].last == booster.best_iteration
     assert record.metrics["best_score.valid_0.binary_logloss"].last == pytest.approx(
         booster.best_score["valid_0"]["binary_logloss"])
@@ -54,7 +54,7 @@ def test_lgb_train_in_a_tracked_cell_records_params_curves_best_and_importance(i
 def test_lgbm_classifier_with_two_eval_sets_uses_lightgbms_names(store_dir):
     model = lgb.LGBMClassifier(n_estimators=15, num_leaves=7, verbose=-1)
     with lt.run("lgbm") as run:
-        model.fit(X[TRAIN], Y[TRAIN], eval_set=[(X[TRAIN], Y[TRAIN]), (X[VALID], Y[VALID])])
+        model.fit(X[TRAIN], Y[TRAIN], eval_X=(X[TRAIN], X[VALID]), eval_y=(Y[TRAIN], Y[VALID]))
     record = lt.get_run(run.number)
     assert set(record.metrics) == {"valid_0.binary_logloss", "valid_1.binary_logloss"}
     assert steps(run.number, "valid_1.binary_logloss") == list(range(15))
