@@ -37,8 +37,10 @@ def trial_runs(parent: int):
 
 def test_optimize_in_a_tracked_cell_makes_a_child_run_per_trial(ip):
     ip.user_ns.update(optuna=optuna, objective=objective)
-    cell = ("%%track study\nstudy = optuna.create_study(direction='minimize', sampler=optuna.samplers.RandomSampler(seed=1))\n"
-            "study.optimize(objective, n_trials=20, catch=(ValueError,))")
+    cell = (
+        "%%track study\nstudy = optuna.create_study(direction='minimize', sampler=optuna.samplers.RandomSampler(seed=1))\n"
+        "study.optimize(objective, n_trials=20, catch=(ValueError,))"
+    )
     assert ip.run_cell(cell).success
     study = ip.user_ns["study"]
     parent = lt.get_run("study")
@@ -54,11 +56,21 @@ def test_optimize_in_a_tracked_cell_makes_a_child_run_per_trial(ip):
     child = lt.get_run(f"trial-{done.number}")
     assert child.metrics["value"].last == pytest.approx(done.value)
     assert list(lt.history(child.number, "intermediate_value")["value"]) == pytest.approx(
-        [done.intermediate_values[s] for s in range(3)])
-    assert child.tags == {"autolog": "optuna", "optuna.state": "complete", "optuna.trial": str(done.number)}
-    assert parent.params == {"optuna.sampler": "RandomSampler", "optuna.pruner": "MedianPruner",
-                             "optuna.direction": "minimize", "optuna.n_trials": 20,
-                             "best_params.x": study.best_params["x"], "best_params.kind": study.best_params["kind"]}
+        [done.intermediate_values[s] for s in range(3)]
+    )
+    assert child.tags == {
+        "autolog": "optuna",
+        "optuna.state": "complete",
+        "optuna.trial": str(done.number),
+    }
+    assert parent.params == {
+        "optuna.sampler": "RandomSampler",
+        "optuna.pruner": "MedianPruner",
+        "optuna.direction": "minimize",
+        "optuna.n_trials": 20,
+        "best_params.x": study.best_params["x"],
+        "best_params.kind": study.best_params["kind"],
+    }
     assert parent.metrics["best_value"].last == pytest.approx(study.best_value)
     assert definitions(lt.open(), parent.experiment)["value"].goal == "min"
 
@@ -68,7 +80,9 @@ def test_threads_record_every_trial_once(store_dir):
     with lt.run("threads") as run:
         study.optimize(lambda t: t.suggest_int("n", 0, 100), n_trials=24, n_jobs=4)
     kids = trial_runs(run.number)
-    assert sorted(kids["name"]) == sorted(f"trial-{i}" for i in range(24)) and set(kids["status"]) == {"finished"}
+    assert sorted(kids["name"]) == sorted(f"trial-{i}" for i in range(24)) and set(
+        kids["status"]
+    ) == {"finished"}
     assert lt.get_run(run.number).metrics["best_value"].last == study.best_value
     assert definitions(lt.open(), run.experiment)["value"].goal == "max"
 
@@ -88,7 +102,9 @@ def test_a_trial_whose_error_ends_the_study_is_still_recorded_as_failed(store_di
 def test_multi_objective_studies_define_each_objective(store_dir):
     study = optuna.create_study(directions=["minimize", "maximize"])
     with lt.run() as run:
-        study.optimize(lambda t: (t.suggest_float("x", 0, 1), t.suggest_float("y", 0, 1)), n_trials=3)
+        study.optimize(
+            lambda t: (t.suggest_float("x", 0, 1), t.suggest_float("y", 0, 1)), n_trials=3
+        )
     child = lt.get_run(int(trial_runs(run.number)["number"].iloc[0]))
     assert set(child.metrics) == {"value_0", "value_1"}
     defined = definitions(lt.open(), run.experiment)

@@ -8,7 +8,12 @@ import pytest
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV, RandomizedSearchCV, cross_val_score, cross_validate
+from sklearn.model_selection import (
+    GridSearchCV,
+    RandomizedSearchCV,
+    cross_val_score,
+    cross_validate,
+)
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -31,14 +36,19 @@ def children(parent: int):
 
 def test_a_tracked_cell_records_the_estimators_params_with_sklearns_names(ip):
     ip.user_ns.update(X=X, y=Y)
-    result = ip.run_cell("%%track forest\nfrom sklearn.ensemble import RandomForestClassifier\n"
-                         "clf = RandomForestClassifier(n_estimators=20, max_depth=3, random_state=0).fit(X, y)\n"
-                         "clf.score(X, y)")
+    result = ip.run_cell(
+        "%%track forest\nfrom sklearn.ensemble import RandomForestClassifier\n"
+        "clf = RandomForestClassifier(n_estimators=20, max_depth=3, random_state=0).fit(X, y)\n"
+        "clf.score(X, y)"
+    )
     assert result.success and 0.8 < result.result <= 1.0
     record = lt.get_run("forest")
     from sklearn.ensemble import RandomForestClassifier
 
-    assert set(record.params) == {"estimator_class", *RandomForestClassifier().get_params(deep=True)}
+    assert set(record.params) == {
+        "estimator_class",
+        *RandomForestClassifier().get_params(deep=True),
+    }
     assert record.params["estimator_class"] == "RandomForestClassifier"
     assert (record.params["n_estimators"], record.params["max_depth"]) == (20, 3)
     assert list(record.metrics) == ["fit_time"] and record.metrics["fit_time"].last > 0
@@ -50,9 +60,15 @@ def test_a_pipeline_records_its_steps_params_once(store_dir):
         pipe = Pipeline([("scale", StandardScaler()), ("clf", LogisticRegression(C=0.5))]).fit(X, Y)
     params = lt.get_run(run.number).params
     assert set(params) == {"estimator_class", *pipe.get_params(deep=True)}
-    assert params["clf__C"] == 0.5 and params["clf"] == "LogisticRegression" and params["scale__with_mean"] is True
+    assert (
+        params["clf__C"] == 0.5
+        and params["clf"] == "LogisticRegression"
+        and params["scale__with_mean"] is True
+    )
     assert params["steps"] == [["scale", "StandardScaler"], ["clf", "LogisticRegression"]]
-    assert params["estimator_class"] == "Pipeline"  # the steps' own fits made no record of their own
+    assert (
+        params["estimator_class"] == "Pipeline"
+    )  # the steps' own fits made no record of their own
 
 
 def test_the_fit_returns_the_same_model_as_without_autolog(store_dir):
@@ -64,41 +80,71 @@ def test_the_fit_returns_the_same_model_as_without_autolog(store_dir):
 
 def test_a_grid_search_makes_one_child_run_per_candidate_and_puts_the_best_on_the_parent(ip):
     ip.user_ns.update(X=X, y=Y, GridSearchCV=GridSearchCV, LogisticRegression=LogisticRegression)
-    assert ip.run_cell("%%track search\n"
-                       "search = GridSearchCV(LogisticRegression(), {'C': [0.01, 0.1, 1.0]}, cv=3).fit(X, y)").success
+    assert ip.run_cell(
+        "%%track search\n"
+        "search = GridSearchCV(LogisticRegression(), {'C': [0.01, 0.1, 1.0]}, cv=3).fit(X, y)"
+    ).success
     parent = lt.get_run("search")
     search = ip.user_ns["search"]
-    assert parent.params["best_params.C"] == search.best_params_["C"] and parent.params["estimator_class"] == "GridSearchCV"
-    assert parent.params["param_grid.C"] == [0.01, 0.1, 1.0] and parent.params["estimator__C"] == 1.0
+    assert (
+        parent.params["best_params.C"] == search.best_params_["C"]
+        and parent.params["estimator_class"] == "GridSearchCV"
+    )
+    assert (
+        parent.params["param_grid.C"] == [0.01, 0.1, 1.0] and parent.params["estimator__C"] == 1.0
+    )
     assert parent.metrics["best_score"].last == pytest.approx(search.best_score_)
     kids = children(parent.number)
     assert list(kids["name"]) == ["GridSearchCV-0", "GridSearchCV-1", "GridSearchCV-2"]
     assert list(kids["params.C"]) == [0.01, 0.1, 1.0] and set(kids["status"]) == {"finished"}
     child = lt.get_run(int(kids["number"].iloc[1]))
-    assert set(child.metrics) == {"mean_test_score", "std_test_score", "rank_test_score", "mean_fit_time",
-                                  "mean_score_time"}
-    assert child.metrics["mean_test_score"].last == pytest.approx(search.cv_results_["mean_test_score"][1])
+    assert set(child.metrics) == {
+        "mean_test_score",
+        "std_test_score",
+        "rank_test_score",
+        "mean_fit_time",
+        "mean_score_time",
+    }
+    assert child.metrics["mean_test_score"].last == pytest.approx(
+        search.cv_results_["mean_test_score"][1]
+    )
     assert child.tags == {"autolog": "sklearn"} and child.parent == parent.number
 
 
 def test_a_randomized_search_with_two_scorers_names_each_score(store_dir):
-    search = RandomizedSearchCV(LogisticRegression(), {"C": [0.1, 1.0]}, n_iter=2, cv=3, random_state=0,
-                                scoring=["accuracy", "f1"], refit="accuracy")
+    search = RandomizedSearchCV(
+        LogisticRegression(),
+        {"C": [0.1, 1.0]},
+        n_iter=2,
+        cv=3,
+        random_state=0,
+        scoring=["accuracy", "f1"],
+        refit="accuracy",
+    )
     with lt.run() as run:
         search.fit(X, Y)
     child = lt.get_run(int(children(run.number)["number"].iloc[0]))
-    assert set(child.metrics) == {f"{k}_test_{s}" for k in ("mean", "std", "rank") for s in ("accuracy", "f1")} | {
-        "mean_fit_time", "mean_score_time"}
+    assert set(child.metrics) == {
+        f"{k}_test_{s}" for k in ("mean", "std", "rank") for s in ("accuracy", "f1")
+    } | {"mean_fit_time", "mean_score_time"}
 
 
 def test_cross_val_score_records_each_fold_as_a_step_and_the_mean(store_dir):
     with lt.run() as run:
         scores = cross_val_score(LogisticRegression(), X, Y, cv=4)
     record = lt.get_run(run.number)
-    assert set(record.metrics) == {"cv_test_score", "cv_test_score_mean", "cv_fit_time", "cv_fit_time_mean",
-                                   "cv_score_time", "cv_score_time_mean"}
+    assert set(record.metrics) == {
+        "cv_test_score",
+        "cv_test_score_mean",
+        "cv_fit_time",
+        "cv_fit_time_mean",
+        "cv_score_time",
+        "cv_score_time_mean",
+    }
     history = lt.history(run.number, "cv_test_score")
-    assert list(history["step"]) == [0, 1, 2, 3] and list(history["value"]) == pytest.approx(list(scores))
+    assert list(history["step"]) == [0, 1, 2, 3] and list(history["value"]) == pytest.approx(
+        list(scores)
+    )
     assert record.metrics["cv_test_score_mean"].last == pytest.approx(scores.mean())
     assert record.params["estimator_class"] == "LogisticRegression" and lt.runs().shape[0] == 1
 
@@ -143,7 +189,8 @@ def test_get_params_that_raises_records_the_class_and_one_warning(store_dir):
     assert model.classes_ == [0, 1]
     assert lt.get_run(run.number).params == {"estimator_class": "Moody"}
     assert [str(w.message) for w in caught if issubclass(w.category, AutologWarning)] == [
-        "labtrack autolog (sklearn): Moody.get_params() raised RuntimeError: no params today; recorded its class only."]
+        "labtrack autolog (sklearn): Moody.get_params() raised RuntimeError: no params today; recorded its class only."
+    ]
 
 
 def test_params_that_cannot_be_recorded_are_skipped_with_one_warning(store_dir):
@@ -162,7 +209,9 @@ def test_outside_a_run_nothing_is_recorded(store_dir):
 
 def test_no_autolog_cell_records_only_the_cell(ip):
     ip.user_ns.update(X=X, y=Y, LogisticRegression=LogisticRegression)
-    assert ip.run_cell("%%track plain --no-autolog\nC = 0.5\nLogisticRegression(C=C).fit(X, y)").success
+    assert ip.run_cell(
+        "%%track plain --no-autolog\nC = 0.5\nLogisticRegression(C=C).fit(X, y)"
+    ).success
     assert lt.get_run("plain").params == {"C": 0.5}
 
 

@@ -40,8 +40,13 @@ class Integration:
 INTEGRATIONS: dict[str, Integration] = {
     i.name: i
     for i in (
-        Integration("sklearn", "sklearn", ("sklearn.base", "sklearn.model_selection._validation"),
-                    ((1, 3), (1, 10)), "sklearn"),
+        Integration(
+            "sklearn",
+            "sklearn",
+            ("sklearn.base", "sklearn.model_selection._validation"),
+            ((1, 3), (1, 10)),
+            "sklearn",
+        ),
         Integration("lightgbm", "lightgbm", ("lightgbm",), ((4, 0), (5,)), "lightgbm"),
         Integration("xgboost", "xgboost", ("xgboost",), ((2, 0), (4,)), "xgboost"),
         Integration("keras", "keras", ("keras",), ((3, 0), (4,)), "keras"),
@@ -64,14 +69,18 @@ class Patch:
 @dataclass
 class _State:
     enabled: bool = False
-    disabled: set[str] = field(default_factory=set)  # libraries turned off by lt.autolog(disable=...)
+    disabled: set[str] = field(
+        default_factory=set
+    )  # libraries turned off by lt.autolog(disable=...)
     patches: dict[str, list[Patch]] = field(default_factory=dict)  # library -> its patches
     off_runs: set[str] = field(default_factory=set)  # uuids of runs started with --no-autolog
     warned: set[tuple] = field(default_factory=set)
     unloaded: bool = False  # turned off by %unload_ext (so %load_ext turns it on again)
     active_run: Callable[[], Run | None] = lambda: None
     depth: int = 0  # fits in progress: a fit inside another (a search's, a trial's) records nothing
-    library_fits: int = 0  # LightGBM/XGBoost estimator fits in progress: scikit-learn records nothing
+    library_fits: int = (
+        0  # LightGBM/XGBoost estimator fits in progress: scikit-learn records nothing
+    )
     lock: threading.RLock = field(default_factory=threading.RLock)
 
 
@@ -88,8 +97,10 @@ def autolog(enable: bool = True, *, disable: Iterable[str] = ()) -> None:
     """
     unknown = sorted(set(disable) - set(INTEGRATIONS))
     if unknown:
-        raise ValueError(f"autolog knows no library {', '.join(map(repr, unknown))}; "
-                         f"choose from: {', '.join(INTEGRATIONS)}")
+        raise ValueError(
+            f"autolog knows no library {', '.join(map(repr, unknown))}; "
+            f"choose from: {', '.join(INTEGRATIONS)}"
+        )
     with _state.lock:
         _state.unloaded = False
         if not enable:
@@ -179,16 +190,20 @@ def library_fit() -> Iterator[None]:
             _state.library_fits -= 1
 
 
-def guard(library: str, step: str, func: Callable[..., Any], *args: Any, run: Run | None = None) -> Any:
+def guard(
+    library: str, step: str, func: Callable[..., Any], *args: Any, run: Run | None = None
+) -> Any:
     """Call `func`; if it fails, warn once (per run, library and step) and return None."""
     try:
         return func(*args)
     except Exception as exc:  # autolog never breaks the user's fit
         where = f" in run #{run.number}" if run is not None else ""
-        warn_once((run.uuid if run is not None else None, library, step),
-                  f"labtrack autolog ({library}) could not {step}{where} ({type(exc).__name__}: {exc}); "
-                  "the fit went on and its result is unchanged. If it persists, turn this library off "
-                  f"with lt.autolog(disable=[{library!r}]) and report it.")
+        warn_once(
+            (run.uuid if run is not None else None, library, step),
+            f"labtrack autolog ({library}) could not {step}{where} ({type(exc).__name__}: {exc}); "
+            "the fit went on and its result is unchanged. If it persists, turn this library off "
+            f"with lt.autolog(disable=[{library!r}]) and report it.",
+        )
         return None
 
 
@@ -237,9 +252,11 @@ def _apply(integration: Integration, module: str) -> None:
     version = getattr(sys.modules.get(integration.package), "__version__", None)
     if not _supported(integration, version):
         low, high = (".".join(map(str, v)) for v in integration.supported)
-        warn_once(("version", integration.name),
-                  f"labtrack autolog supports {integration.package} >={low},<{high}; this is {version}, so "
-                  f"autolog stays off for it (upgrade labtrack, or pin {integration.package} in that range).")
+        warn_once(
+            ("version", integration.name),
+            f"labtrack autolog supports {integration.package} >={low},<{high}; this is {version}, so "
+            f"autolog stays off for it (upgrade labtrack, or pin {integration.package} in that range).",
+        )
         return
     try:
         code = importlib.import_module(f"{__package__}.{integration.module}")
@@ -247,9 +264,11 @@ def _apply(integration: Integration, module: str) -> None:
             code.patch(module)
     except Exception as exc:  # never a crash at import
         _undo(integration.name)
-        warn_once(("patch", integration.name),
-                  f"labtrack autolog could not hook into {integration.package} {version} "
-                  f"({type(exc).__name__}: {exc}); autolog stays off for it.")
+        warn_once(
+            ("patch", integration.name),
+            f"labtrack autolog could not hook into {integration.package} {version} "
+            f"({type(exc).__name__}: {exc}); autolog stays off for it.",
+        )
 
 
 def _supported(integration: Integration, version: str | None) -> bool:

@@ -48,7 +48,9 @@ def _wrap_fit(fit: Any) -> Any:
         run = core.recording_run(LIBRARY)
         if run is None:
             return fit(self, *args, **kwargs)
-        call = core.guard(LIBRARY, "read fit's arguments", _prepare, signature, run, self, args, kwargs, run=run)
+        call = core.guard(
+            LIBRARY, "read fit's arguments", _prepare, signature, run, self, args, kwargs, run=run
+        )
         if call is None:
             return fit(self, *args, **kwargs)
         args, kwargs = call
@@ -60,7 +62,9 @@ def _wrap_fit(fit: Any) -> Any:
     return fit_recorded
 
 
-def _prepare(signature: inspect.Signature, run: Run, model: Any, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+def _prepare(
+    signature: inspect.Signature, run: Run, model: Any, args: tuple, kwargs: dict
+) -> tuple[tuple, dict]:
     """Record the training settings; add the epoch callback (the user's list is copied, not changed)."""
     bound = signature.bind(model, *args, **kwargs)
     bound.apply_defaults()

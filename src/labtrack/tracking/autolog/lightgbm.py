@@ -17,8 +17,24 @@ if TYPE_CHECKING:
 
 LIBRARY = "lightgbm"
 # Resolved settings that describe files, sockets or devices, not the model: not recorded.
-_NOT_SETTINGS = ("filename", "column", "machine", "gpu", "port", "time_out", "data", "valid", "header",
-                 "two_round", "pre_partition", "parser", "precise_float", "saved_feature", "device", "label_gain")
+_NOT_SETTINGS = (
+    "filename",
+    "column",
+    "machine",
+    "gpu",
+    "port",
+    "time_out",
+    "data",
+    "valid",
+    "header",
+    "two_round",
+    "pre_partition",
+    "parser",
+    "precise_float",
+    "saved_feature",
+    "device",
+    "label_gain",
+)
 
 
 def patch(module: str) -> None:
@@ -53,19 +69,32 @@ def _wrap_train(train: Any) -> Any:
         run = core.recording_run(LIBRARY)
         if run is None:
             return train(*args, **kwargs)
-        call = core.guard(LIBRARY, "read the training's arguments", _prepare, signature, run, args, kwargs, run=run)
+        call = core.guard(
+            LIBRARY,
+            "read the training's arguments",
+            _prepare,
+            signature,
+            run,
+            args,
+            kwargs,
+            run=run,
+        )
         if call is None:
             return train(*args, **kwargs)
         args, kwargs, passed = call
         with core.outer_fit():
             booster = train(*args, **kwargs)
-        core.guard(LIBRARY, "record the trained booster", record_booster, run, booster, passed, run=run)
+        core.guard(
+            LIBRARY, "record the trained booster", record_booster, run, booster, passed, run=run
+        )
         return booster
 
     return train_recorded
 
 
-def _prepare(signature: inspect.Signature, run: Run, args: tuple, kwargs: dict) -> tuple[tuple, dict, set[str]]:
+def _prepare(
+    signature: inspect.Signature, run: Run, args: tuple, kwargs: dict
+) -> tuple[tuple, dict, set[str]]:
     """Record the params as passed; add the metric callback (the user's list is copied, not changed)."""
     bound = signature.bind(*args, **kwargs)
     arguments = bound.arguments
@@ -77,8 +106,19 @@ def _prepare(signature: inspect.Signature, run: Run, args: tuple, kwargs: dict) 
     return bound.args, bound.kwargs, set(params)
 
 
-_ROUND_ALIASES = ("num_iterations", "num_iteration", "n_iter", "num_tree", "num_trees", "num_round",
-                  "num_rounds", "nrounds", "num_boost_round", "n_estimators", "max_iter")
+_ROUND_ALIASES = (
+    "num_iterations",
+    "num_iteration",
+    "n_iter",
+    "num_tree",
+    "num_trees",
+    "num_round",
+    "num_rounds",
+    "nrounds",
+    "num_boost_round",
+    "n_estimators",
+    "max_iter",
+)
 
 
 def record_booster(run: Run, booster: Any, passed: set[str]) -> None:
@@ -95,7 +135,10 @@ def record_booster(run: Run, booster: Any, passed: set[str]) -> None:
     if best:
         run.log_metrics({k: v for k, v in best.items() if v is not None}, 0)
     features = list(booster.feature_name())
-    columns = {kind: [float(v) for v in booster.feature_importance(importance_type=kind)] for kind in ("split", "gain")}
+    columns = {
+        kind: [float(v) for v in booster.feature_importance(importance_type=kind)]
+        for kind in ("split", "gain")
+    }
     importance_artifacts(run, features, columns, "gain")
 
 
@@ -107,7 +150,7 @@ def resolved_params(booster: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if start < 0 or end < 0:
         return out
-    for line in text[start + 13:end].splitlines():
+    for line in text[start + 13 : end].splitlines():
         name, sep, value = line.strip().strip("[]").partition(": ")
         if not sep or not value or any(word in name for word in _NOT_SETTINGS):
             continue

@@ -53,9 +53,17 @@ class _Trials:
         status = {"COMPLETE": "finished", "PRUNED": "interrupted", "FAIL": "failed"}[state]
         tags = {"optuna.state": state.lower(), "optuna.trial": trial.number}
         started = trial.datetime_start.timestamp() if trial.datetime_start else None
-        child_run(self.run, LIBRARY, f"trial-{trial.number}", params=trial.params, metrics=metrics,
-                  histories={"intermediate_value": sorted(trial.intermediate_values.items())},
-                  status=status, tags=tags, started=started)
+        child_run(
+            self.run,
+            LIBRARY,
+            f"trial-{trial.number}",
+            params=trial.params,
+            metrics=metrics,
+            histories={"intermediate_value": sorted(trial.intermediate_values.items())},
+            status=status,
+            tags=tags,
+            started=started,
+        )
 
     def sweep(self) -> None:
         """Trials the callbacks did not see (a trial whose exception ended optimize)."""
@@ -74,8 +82,14 @@ def _wrap_optimize(optimize: Any) -> Any:
         trials = core.guard(LIBRARY, "record the study", _begin, run, self, n_trials, run=run)
         if trials is None:
             return optimize(self, func, *args, **kwargs)
-        if len(args) > CALLBACKS_AT:  # optimize(func, n_trials, timeout, n_jobs, catch, callbacks, ...)
-            args = (*args[:CALLBACKS_AT], [*(args[CALLBACKS_AT] or []), trials], *args[CALLBACKS_AT + 1:])
+        if (
+            len(args) > CALLBACKS_AT
+        ):  # optimize(func, n_trials, timeout, n_jobs, catch, callbacks, ...)
+            args = (
+                *args[:CALLBACKS_AT],
+                [*(args[CALLBACKS_AT] or []), trials],
+                *args[CALLBACKS_AT + 1 :],
+            )
         else:
             kwargs["callbacks"] = [*(kwargs.get("callbacks") or []), trials]
         try:
@@ -92,10 +106,13 @@ def _begin(run: Run, study: Any, n_trials: int | None) -> _Trials:
     """The study's settings on the parent; its direction(s) as the objective's metric definition(s)."""
     directions = [d.name.lower() for d in study.directions]
     names = objective_names(study)
-    params: dict[str, Any] = {"optuna.sampler": type(study.sampler).__name__,
-                              "optuna.pruner": type(study.pruner).__name__}
+    params: dict[str, Any] = {
+        "optuna.sampler": type(study.sampler).__name__,
+        "optuna.pruner": type(study.pruner).__name__,
+    }
     params["optuna.direction" if len(directions) == 1 else "optuna.directions"] = (
-        directions[0] if len(directions) == 1 else directions)
+        directions[0] if len(directions) == 1 else directions
+    )
     if n_trials is not None:
         params["optuna.n_trials"] = n_trials
     log_params(run, LIBRARY, params)

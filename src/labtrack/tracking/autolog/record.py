@@ -15,11 +15,15 @@ from .core import warn_once
 if TYPE_CHECKING:
     from ..run import Run
 
-SOURCE_TAG = "autolog"  # tag autolog=sklearn (libraries joined by commas) keeps where params came from
+SOURCE_TAG = (
+    "autolog"  # tag autolog=sklearn (libraries joined by commas) keeps where params came from
+)
 MAX_TEXT = 250  # a param shown as text (a repr) longer than this is skipped, not truncated
 MAX_ARRAY = 100  # an array param with more elements is skipped
 _SKIP = object()
-_sources: dict[tuple[str, int], set[str]] = {}  # (store path, run number) -> libraries that recorded
+_sources: dict[
+    tuple[str, int], set[str]
+] = {}  # (store path, run number) -> libraries that recorded
 
 
 def log_params(run: Run, library: str, params: Mapping[str, Any], *, what: str = "") -> None:
@@ -40,10 +44,12 @@ def log_params(run: Run, library: str, params: Mapping[str, Any], *, what: str =
             continue
         flat[name] = value
     if skipped:
-        warn_once((run.uuid, library, "skipped"),
-                  f"labtrack autolog ({library}) recorded the params it could{what} but skipped "
-                  f"{', '.join(skipped[:10])}{' ...' if len(skipped) > 10 else ''}: their values are not "
-                  "numbers, text or small lists; record them yourself with lt.log_params if they matter.")
+        warn_once(
+            (run.uuid, library, "skipped"),
+            f"labtrack autolog ({library}) recorded the params it could{what} but skipped "
+            f"{', '.join(skipped[:10])}{' ...' if len(skipped) > 10 else ''}: their values are not "
+            "numbers, text or small lists; record them yourself with lt.log_params if they matter.",
+        )
     if flat:
         run.log_params(**flat)
     tag_source(run, library)
@@ -97,7 +103,9 @@ def plain(value: Any) -> Any:
         items = {str(k): plain(v) for k, v in value.items()}
         return _SKIP if any(v is _SKIP for v in items.values()) else items
     text = repr(value)
-    if " at 0x" in text or len(text) > MAX_TEXT:  # an address or a dump: not a setting anyone can read
+    if (
+        " at 0x" in text or len(text) > MAX_TEXT
+    ):  # an address or a dump: not a setting anyone can read
         return _SKIP
     return text
 
@@ -111,10 +119,18 @@ def number(value: Any) -> float | None:
     return result
 
 
-def child_run(parent: Run, library: str, name: str, *, params: Mapping[str, Any] | None = None,
-              metrics: Mapping[str, Any] | None = None, histories: Mapping[str, Iterable[tuple[int, Any]]] | None = None,
-              status: str = "finished", tags: Mapping[str, Any] | None = None,
-              started: float | None = None) -> int:
+def child_run(
+    parent: Run,
+    library: str,
+    name: str,
+    *,
+    params: Mapping[str, Any] | None = None,
+    metrics: Mapping[str, Any] | None = None,
+    histories: Mapping[str, Iterable[tuple[int, Any]]] | None = None,
+    status: str = "finished",
+    tags: Mapping[str, Any] | None = None,
+    started: float | None = None,
+) -> int:
     """Record a finished child run of `parent` (a search candidate, a trial) and return its number.
     It never becomes the active run: threads (Optuna's n_jobs) may record children at once.
 
@@ -124,7 +140,9 @@ def child_run(parent: Run, library: str, name: str, *, params: Mapping[str, Any]
 
     store = parent.store
     fields = {"start_time": started} if started is not None else None
-    child_number, uuid = store.create_run(parent.experiment, name=name, parent_id=parent.number, fields=fields)
+    child_number, uuid = store.create_run(
+        parent.experiment, name=name, parent_id=parent.number, fields=fields
+    )
     child = Run(store, child_number, uuid, name, parent.experiment)
     try:
         if params:
@@ -148,7 +166,9 @@ def child_run(parent: Run, library: str, name: str, *, params: Mapping[str, Any]
     return child_number
 
 
-def importance_artifacts(run: Run, features: list[str], columns: Mapping[str, list[float]], chart: str) -> None:
+def importance_artifacts(
+    run: Run, features: list[str], columns: Mapping[str, list[float]], chart: str
+) -> None:
     """Log feature importance as `feature_importance.csv` (a column per kind) and
     `feature_importance.svg` (the top 20 by `chart`)."""
     kinds = list(columns)
@@ -156,8 +176,10 @@ def importance_artifacts(run: Run, features: list[str], columns: Mapping[str, li
     for i, feature in enumerate(features):
         rows.append(_csv(feature) + "," + ",".join(_fmt(columns[k][i]) for k in kinds))
     run.log_artifact("\n".join(rows) + "\n", "feature_importance.csv")
-    run.log_artifact(importance_svg(features, columns[chart], f"Feature importance ({chart})"),
-                     "feature_importance.svg")
+    run.log_artifact(
+        importance_svg(features, columns[chart], f"Feature importance ({chart})"),
+        "feature_importance.svg",
+    )
 
 
 def importance_svg(features: list[str], values: list[float], title: str, top: int = 20) -> str:
@@ -166,20 +188,26 @@ def importance_svg(features: list[str], values: list[float], title: str, top: in
     >>> importance_svg(["a", "b"], [3.0, 1.0], "Feature importance (gain)")[:4]
     '<svg'
     """
-    pairs = sorted(((v, f) for f, v in zip(features, values) if math.isfinite(v)), reverse=True)[:top]
+    pairs = sorted(((v, f) for f, v in zip(features, values) if math.isfinite(v)), reverse=True)[
+        :top
+    ]
     label_w, bar_w, row_h, top_pad = 160, 360, 20, 34
     height = top_pad + row_h * max(len(pairs), 1) + 10
     high = max((v for v, _ in pairs), default=0.0) or 1.0
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 80}" height="{height}" '
-             'font-family="sans-serif" font-size="12">',
-             f'<rect width="100%" height="100%" fill="white"/><text x="8" y="20" font-size="14">{escape(title)}</text>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 80}" height="{height}" '
+        'font-family="sans-serif" font-size="12">',
+        f'<rect width="100%" height="100%" fill="white"/><text x="8" y="20" font-size="14">{escape(title)}</text>',
+    ]
     for row, (value, feature) in enumerate(pairs):
         y = top_pad + row * row_h
         width = max(bar_w * value / high, 0.0)
         label = feature if len(feature) <= 24 else feature[:23] + "…"
-        parts.append(f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end">{escape(label)}</text>'
-                     f'<rect x="{label_w}" y="{y + 3}" width="{width:.1f}" height="{row_h - 6}" fill="#4c78a8"/>'
-                     f'<text x="{label_w + width + 4:.1f}" y="{y + 14}">{value:.4g}</text>')
+        parts.append(
+            f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end">{escape(label)}</text>'
+            f'<rect x="{label_w}" y="{y + 3}" width="{width:.1f}" height="{row_h - 6}" fill="#4c78a8"/>'
+            f'<text x="{label_w + width + 4:.1f}" y="{y + 14}">{value:.4g}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 

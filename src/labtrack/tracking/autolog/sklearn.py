@@ -46,7 +46,9 @@ def _hook_subclasses(base: type) -> None:
 
     def make(original: Any) -> Any:
         def __init_subclass__(cls: type, **kwargs: Any) -> None:
-            original.__func__(cls, **kwargs) if hasattr(original, "__func__") else original(**kwargs)
+            original.__func__(cls, **kwargs) if hasattr(original, "__func__") else original(
+                **kwargs
+            )
             _wrap_class(cls)
 
         return classmethod(__init_subclass__)
@@ -60,7 +62,9 @@ def _hook_subclasses(base: type) -> None:
     owned = "__init_subclass__" in base.__dict__
     original = base.__dict__["__init_subclass__"] if owned else None
     base.__init_subclass__ = wrapped  # type: ignore[assignment]
-    core._state.patches.setdefault(LIBRARY, []).append(core.Patch(base, "__init_subclass__", original, owned))
+    core._state.patches.setdefault(LIBRARY, []).append(
+        core.Patch(base, "__init_subclass__", original, owned)
+    )
 
 
 def _subclasses(base: type) -> list[type]:
@@ -113,7 +117,11 @@ def _wrap_fit(fit: Any) -> Any:
 def record_fit(run: Run, estimator: Any, elapsed: float) -> None:
     """The estimator's class and params, its fit time, and for a search its candidates as child runs."""
     _say_refit(run, estimator)
-    log_params(run, LIBRARY, {"estimator_class": type(estimator).__name__, **estimator_params(run, estimator)})
+    log_params(
+        run,
+        LIBRARY,
+        {"estimator_class": type(estimator).__name__, **estimator_params(run, estimator)},
+    )
     run.log_metrics({"fit_time": elapsed}, 0)
     if "params" in getattr(estimator, "cv_results_", {}):
         record_search(run, estimator)
@@ -124,9 +132,11 @@ def estimator_params(run: Run, estimator: Any) -> dict[str, Any]:
     try:
         return dict(estimator.get_params(deep=True))
     except Exception as exc:
-        core.warn_once((run.uuid, LIBRARY, "get_params"),
-                       f"labtrack autolog (sklearn): {type(estimator).__name__}.get_params() raised "
-                       f"{type(exc).__name__}: {exc}; recorded its class only.")
+        core.warn_once(
+            (run.uuid, LIBRARY, "get_params"),
+            f"labtrack autolog (sklearn): {type(estimator).__name__}.get_params() raised "
+            f"{type(exc).__name__}: {exc}; recorded its class only.",
+        )
         return {}
 
 
@@ -137,16 +147,18 @@ def _say_refit(run: Run, estimator: Any) -> None:
     first, fits = _fits.get(key, (label, 0))
     _fits[key] = (first, fits + 1)
     if fits:
-        core.warn_once((run.uuid, LIBRARY, "refit"),
-                       f"labtrack autolog (sklearn): run #{run.number} fitted {label} after {first}; params "
-                       "of the same name and fit_time keep the last fit's values. Put each model in its own "
-                       "%%track cell (or lt.run) to keep both.")
+        core.warn_once(
+            (run.uuid, LIBRARY, "refit"),
+            f"labtrack autolog (sklearn): run #{run.number} fitted {label} after {first}; params "
+            "of the same name and fit_time keep the last fit's values. Put each model in its own "
+            "%%track cell (or lt.run) to keep both.",
+        )
 
 
 def record_search(run: Run, search: Any) -> None:
     """One child run per candidate of a (grid, randomized, halving) search; the best on the parent."""
     results = search.cv_results_
-    scorers = sorted(k[len("mean_test_"):] for k in results if k.startswith("mean_test_"))
+    scorers = sorted(k[len("mean_test_") :] for k in results if k.startswith("mean_test_"))
     keys = [f"{kind}_test_{s}" for s in scorers for kind in ("mean", "std", "rank")]
     keys += [k for k in ("mean_fit_time", "mean_score_time") if k in results]
     keys += [f"mean_train_{s}" for s in scorers if f"mean_train_{s}" in results]
@@ -174,7 +186,15 @@ def _wrap_cross_validate(cross_validate: Any) -> Any:
             return cross_validate(estimator, *args, **kwargs)
         with core.outer_fit():
             result = cross_validate(estimator, *args, **kwargs)
-        core.guard(LIBRARY, "record the cross-validation", record_cross_validation, run, estimator, result, run=run)
+        core.guard(
+            LIBRARY,
+            "record the cross-validation",
+            record_cross_validation,
+            run,
+            estimator,
+            result,
+            run=run,
+        )
         return result
 
     return cross_validate_recorded
@@ -182,7 +202,11 @@ def _wrap_cross_validate(cross_validate: Any) -> Any:
 
 def record_cross_validation(run: Run, estimator: Any, result: dict[str, Any]) -> None:
     """The estimator's params; each score per fold (step = fold) and its mean (`<score>_mean`)."""
-    log_params(run, LIBRARY, {"estimator_class": type(estimator).__name__, **estimator_params(run, estimator)})
+    log_params(
+        run,
+        LIBRARY,
+        {"estimator_class": type(estimator).__name__, **estimator_params(run, estimator)},
+    )
     for key, values in result.items():
         if not (key.startswith(("test_", "train_")) or key in ("fit_time", "score_time")):
             continue

@@ -18,9 +18,21 @@ if TYPE_CHECKING:
 
 LIBRARY = "xgboost"
 # The sections of the booster's config that hold training settings (the rest is bookkeeping).
-_SECTIONS = ("learner_train_param", "tree_train_param", "gbtree_train_param", "reg_loss_param", "generic_param")
-_NOT_SETTINGS = ("updater_seq", "fail_on_invalid_gpu_id", "validate_parameters", "debug_synchronize",
-                 "max_cached_hist_node", "process_type")
+_SECTIONS = (
+    "learner_train_param",
+    "tree_train_param",
+    "gbtree_train_param",
+    "reg_loss_param",
+    "generic_param",
+)
+_NOT_SETTINGS = (
+    "updater_seq",
+    "fail_on_invalid_gpu_id",
+    "validate_parameters",
+    "debug_synchronize",
+    "max_cached_hist_node",
+    "process_type",
+)
 
 
 def patch(module: str) -> None:
@@ -39,8 +51,12 @@ def _callback(run: Run) -> Any:
 
     class LogIterations(TrainingCallback):
         def after_iteration(self, model: Any, epoch: int, evals_log: dict) -> bool:
-            values = {f"{data}.{metric}": history[-1] for data, metrics in evals_log.items()
-                      for metric, history in metrics.items() if history}
+            values = {
+                f"{data}.{metric}": history[-1]
+                for data, metrics in evals_log.items()
+                for metric, history in metrics.items()
+                if history
+            }
             if values:
                 log({k: v[0] if isinstance(v, tuple) else v for k, v in values.items()}, epoch)
             return False
@@ -56,24 +72,39 @@ def _wrap_train(train: Any) -> Any:
         run = core.recording_run(LIBRARY)
         if run is None:
             return train(*args, **kwargs)
-        call = core.guard(LIBRARY, "read the training's arguments", _prepare, signature, run, args, kwargs, run=run)
+        call = core.guard(
+            LIBRARY,
+            "read the training's arguments",
+            _prepare,
+            signature,
+            run,
+            args,
+            kwargs,
+            run=run,
+        )
         if call is None:
             return train(*args, **kwargs)
         args, kwargs, passed = call
         with core.outer_fit():
             booster = train(*args, **kwargs)
-        core.guard(LIBRARY, "record the trained booster", record_booster, run, booster, passed, run=run)
+        core.guard(
+            LIBRARY, "record the trained booster", record_booster, run, booster, passed, run=run
+        )
         return booster
 
     return train_recorded
 
 
-def _prepare(signature: inspect.Signature, run: Run, args: tuple, kwargs: dict) -> tuple[tuple, dict, set[str]]:
+def _prepare(
+    signature: inspect.Signature, run: Run, args: tuple, kwargs: dict
+) -> tuple[tuple, dict, set[str]]:
     """Record the params as passed; add the metric callback (the user's list is copied, not changed)."""
     bound = signature.bind(*args, **kwargs)
     arguments = bound.arguments
     params = dict(arguments.get("params") or {})
-    params["num_boost_round"] = arguments.get("num_boost_round", signature.parameters["num_boost_round"].default)
+    params["num_boost_round"] = arguments.get(
+        "num_boost_round", signature.parameters["num_boost_round"].default
+    )
     if arguments.get("early_stopping_rounds") is not None:
         params["early_stopping_rounds"] = arguments["early_stopping_rounds"]
     log_params(run, LIBRARY, params)
@@ -92,7 +123,10 @@ def record_booster(run: Run, booster: Any, passed: set[str]) -> None:
         run.log_metrics({k: v for k, v in best.items() if v is not None}, 0)
     kinds = ("weight", "gain")
     scores = {kind: booster.get_score(importance_type=kind) for kind in kinds}
-    features = list(booster.feature_names or sorted(scores["weight"], key=lambda f: int(f[1:]) if f[1:].isdigit() else 0))
+    features = list(
+        booster.feature_names
+        or sorted(scores["weight"], key=lambda f: int(f[1:]) if f[1:].isdigit() else 0)
+    )
     columns = {kind: [float(scores[kind].get(f, 0.0)) for f in features] for kind in kinds}
     importance_artifacts(run, features, columns, "gain")
 
