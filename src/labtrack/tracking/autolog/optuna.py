@@ -12,7 +12,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from . import core
-from .record import child_run, log_params, number, tag_source
+from .record import Child, child_runs, log_params, number, tag_source
 
 if TYPE_CHECKING:
     from ..run import Run
@@ -53,17 +53,11 @@ class _Trials:
         status = {"COMPLETE": "finished", "PRUNED": "interrupted", "FAIL": "failed"}[state]
         tags = {"optuna.state": state.lower(), "optuna.trial": trial.number}
         started = trial.datetime_start.timestamp() if trial.datetime_start else None
-        child_run(
-            self.run,
-            LIBRARY,
-            f"trial-{trial.number}",
-            params=trial.params,
-            metrics=metrics,
-            histories={"intermediate_value": sorted(trial.intermediate_values.items())},
-            status=status,
-            tags=tags,
-            started=started,
+        history = {"intermediate_value": sorted(trial.intermediate_values.items())}
+        child = Child(
+            f"trial-{trial.number}", trial.params, metrics, history, status, tags, started
         )
+        child_runs(self.run, LIBRARY, [child])
 
     def sweep(self) -> None:
         """Trials the callbacks did not see (a trial whose exception ended optimize)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,15 @@ def log_params(run: Run, library: str, params: Mapping[str, Any], *, what: str =
 
     >>> log_params(run, "sklearn", {"C": 1.0, "cfg": {"lr": 0.1}})   # params C and cfg.lr
     """
+    flat = recordable(run, library, params)
+    if flat:
+        run.log_params(**flat)
+    tag_source(run, library)
+
+
+def recordable(run: Run, library: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """`params` flattened, as plain values; those without a faithful plain form are left out, and
+    one warning per run (of `run`) names them."""
     flat, skipped = {}, []
     for name, value in flatten(params).items():
         value = plain(value)
@@ -46,13 +56,11 @@ def log_params(run: Run, library: str, params: Mapping[str, Any], *, what: str =
     if skipped:
         warn_once(
             (run.uuid, library, "skipped"),
-            f"labtrack autolog ({library}) recorded the params it could{what} but skipped "
+            f"labtrack autolog ({library}) recorded the params it could but skipped "
             f"{', '.join(skipped[:10])}{' ...' if len(skipped) > 10 else ''}: their values are not "
             "numbers, text or small lists; record them yourself with lt.log_params if they matter.",
         )
-    if flat:
-        run.log_params(**flat)
-    tag_source(run, library)
+    return flat
 
 
 def tag_source(run: Run, library: str) -> None:
@@ -119,51 +127,45 @@ def number(value: Any) -> float | None:
     return result
 
 
-def child_run(
-    parent: Run,
-    library: str,
-    name: str,
-    *,
-    params: Mapping[str, Any] | None = None,
-    metrics: Mapping[str, Any] | None = None,
-    histories: Mapping[str, Iterable[tuple[int, Any]]] | None = None,
-    status: str = "finished",
-    tags: Mapping[str, Any] | None = None,
-    started: float | None = None,
-) -> int:
-    """Record a finished child run of `parent` (a search candidate, a trial) and return its number.
-    It never becomes the active run: threads (Optuna's n_jobs) may record children at once.
+def child_runs(parent: Run, library: str, children: list[Child]) -> list[int]:
+    """Record finished child runs of `parent` (search candidates, trials) in two transactions and
+    return their numbers. They never become the active run, so threads (Optuna's n_jobs) may record
+    children at once.
 
-    >>> child_run(run, "sklearn", "GridSearchCV-0", params={"C": 0.1}, metrics={"mean_test_score": 0.9})
+    >>> child_runs(run, "sklearn", [Child("GridSearchCV-0", {"C": 0.1}, {"mean_test_score": 0.9})])
+    [4]
     """
-    from ..run import Run
+    from ...store.children import ChildRun, add_children
 
-    store = parent.store
-    fields = {"start_time": started} if started is not None else None
-    child_number, uuid = store.create_run(
-        parent.experiment, name=name, parent_id=parent.number, fields=fields
-    )
-    child = Run(store, child_number, uuid, name, parent.experiment)
-    try:
-        if params:
-            log_params(child, library, params)
-        else:
-            tag_source(child, library)
-        if tags:
-            child.set_tags(**tags)
-        values = {k: x for k, v in (metrics or {}).items() if (x := number(v)) is not None}
-        if values:
-            child.log_metrics(values, 0)
-        for key, points in (histories or {}).items():
-            for step, value in points:
-                if (v := number(value)) is not None:
-                    child.log_metrics({key: v}, int(step))
-    except BaseException:
-        child.end("failed")
-        raise
-    child.end(status)
-    _sources.pop((str(store.path), child_number), None)
-    return child_number
+    rows = []
+    for child in children:
+        points = [(k, 0, x) for k, v in child.metrics.items() if (x := number(v)) is not None]
+        for key, history in child.histories.items():
+            points += [(key, int(step), x) for step, v in history if (x := number(v)) is not None]
+        rows.append(
+            ChildRun(
+                child.name,
+                child.status,
+                recordable(parent, library, child.params),
+                {SOURCE_TAG: library, **child.tags},
+                points,
+                child.started,
+            )
+        )
+    return add_children(parent.store, parent.number, parent.experiment, rows)
+
+
+@dataclass
+class Child:
+    """A finished child run to record: a search candidate or a trial."""
+
+    name: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    metrics: Mapping[str, Any] = field(default_factory=dict)
+    histories: Mapping[str, Iterable[tuple[int, Any]]] = field(default_factory=dict)
+    status: str = "finished"
+    tags: Mapping[str, Any] = field(default_factory=dict)
+    started: float | None = None
 
 
 def importance_artifacts(

@@ -15,7 +15,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from . import core
-from .record import child_run, log_params, number, tag_source
+from .record import Child, child_runs, log_params, number, tag_source
 
 if TYPE_CHECKING:
     from ..run import Run
@@ -164,11 +164,13 @@ def record_search(run: Run, search: Any) -> None:
     keys += [f"mean_train_{s}" for s in scorers if f"mean_train_{s}" in results]
     iterations = results.get("iter")  # halving searches: the candidate's round
     label = type(search).__name__
+    children = []
     for i, candidate in enumerate(results["params"]):
         metrics = {k: results[k][i] for k in keys}
         if iterations is not None:
             metrics["iter"] = iterations[i]
-        child_run(run, LIBRARY, f"{label}-{i}", params=candidate, metrics=metrics)
+        children.append(Child(f"{label}-{i}", candidate, metrics))
+    child_runs(run, LIBRARY, children)
     best: dict[str, Any] = {}
     if isinstance(getattr(search, "best_params_", None), dict):
         log_params(run, LIBRARY, {"best_params": search.best_params_})
