@@ -28,7 +28,7 @@ for _threads in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 QUICK = "--quick" in sys.argv
 FITS = 15 if QUICK else 60
 SEARCHES = 2 if QUICK else 5
-BOOSTS = 1 if QUICK else 3
+BOOSTS = 1 if QUICK else 5
 
 warnings.filterwarnings("ignore")
 logging.getLogger("mlflow").setLevel(logging.ERROR)
@@ -38,7 +38,7 @@ def data():
     from sklearn.datasets import make_classification
 
     small = make_classification(n_samples=1_000, n_features=20, random_state=0)
-    large = make_classification(n_samples=20_000, n_features=20, random_state=1)
+    large = make_classification(n_samples=7_000, n_features=20, random_state=1)
     return small, large
 
 
@@ -127,8 +127,8 @@ def labtrack_figures(small, large) -> dict[str, float]:
     out["grid_candidates"] = len(search.cv_results_["params"])
 
     Xl, yl = large
-    train = lgb.Dataset(Xl[:15_000], yl[:15_000], free_raw_data=False)
-    valid = lgb.Dataset(Xl[15_000:], yl[15_000:], reference=train, free_raw_data=False)
+    train = lgb.Dataset(Xl[:5_000], yl[:5_000], free_raw_data=False)
+    valid = lgb.Dataset(Xl[5_000:], yl[5_000:], reference=train, free_raw_data=False)
     params = {"objective": "binary", "verbose": -1, "num_threads": 1, "num_leaves": 15}
 
     def boost() -> None:
@@ -196,8 +196,8 @@ def mlflow_figures(small, large) -> dict[str, float]:
     mlflow.sklearn.autolog(disable=True)
 
     Xl, yl = large
-    train = lgb.Dataset(Xl[:15_000], yl[:15_000], free_raw_data=False)
-    valid = lgb.Dataset(Xl[15_000:], yl[15_000:], reference=train, free_raw_data=False)
+    train = lgb.Dataset(Xl[:5_000], yl[:5_000], free_raw_data=False)
+    valid = lgb.Dataset(Xl[5_000:], yl[5_000:], reference=train, free_raw_data=False)
     params = {"objective": "binary", "verbose": -1, "num_threads": 1, "num_leaves": 15}
 
     def boost() -> None:

@@ -221,3 +221,11 @@ def test_track_start_spans_cells_and_records_their_fits(ip):
     ip.run_cell("model = LogisticRegression(C=2.0).fit(X, y)")
     ip.run_line_magic("track", "stop")
     assert lt.get_run("multi").params["C"] == 2.0
+
+
+def test_track_start_no_autolog_spans_cells_without_recording_fits(ip):
+    ip.user_ns.update(X=X, y=Y, LogisticRegression=LogisticRegression)
+    ip.run_line_magic("track", "start quiet --no-autolog")
+    ip.run_cell("model = LogisticRegression(C=2.0).fit(X, y)")
+    ip.run_line_magic("track", "stop")
+    assert lt.get_run("quiet").params == {}
