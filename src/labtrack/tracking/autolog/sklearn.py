@@ -43,25 +43,20 @@ def patch(module: str) -> None:
 
 def _hook_subclasses(base: type) -> None:
     """Estimator classes defined from now on get wrapped as they are created."""
-
-    def make(original: Any) -> Any:
-        def __init_subclass__(cls: type, **kwargs: Any) -> None:
-            original.__func__(cls, **kwargs) if hasattr(original, "__func__") else original(
-                **kwargs
-            )
-            _wrap_class(cls)
-
-        return classmethod(__init_subclass__)
-
-    inherited = base.__dict__.get("__init_subclass__")
-    if inherited is None:  # only inherited: call the parent's, bound to the new class
-        parent = super(base, base).__init_subclass__.__func__  # type: ignore[misc]
-        inherited = classmethod(parent)
-
-    wrapped = make(inherited)
+    if getattr(base.__dict__.get("__init_subclass__"), "__labtrack_autolog__", False):
+        return
     owned = "__init_subclass__" in base.__dict__
     original = base.__dict__["__init_subclass__"] if owned else None
-    base.__init_subclass__ = wrapped  # type: ignore[assignment]
+
+    def __init_subclass__(cls: type, **kwargs: Any) -> None:
+        if original is not None:  # the base's own hook (a classmethod), bound to the new class
+            original.__func__(cls, **kwargs)
+        else:
+            super(base, cls).__init_subclass__(**kwargs)
+        _wrap_class(cls)
+
+    __init_subclass__.__labtrack_autolog__ = True  # type: ignore[attr-defined]
+    base.__init_subclass__ = classmethod(__init_subclass__)  # type: ignore[assignment]
     core._state.patches.setdefault(LIBRARY, []).append(
         core.Patch(base, "__init_subclass__", original, owned)
     )
