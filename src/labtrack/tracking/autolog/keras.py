@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import inspect
 import sys
+import warnings
 from typing import TYPE_CHECKING, Any
 
 from . import core
@@ -78,7 +79,11 @@ def _prepare(
     optimizer = getattr(model, "optimizer", None)
     if optimizer is not None:
         params["optimizer"] = type(optimizer).__name__
-        config = {k: _float32(v) for k, v in optimizer.get_config().items() if k != "name"}
+        with (
+            warnings.catch_warnings()
+        ):  # Keras' own NumPy 2 deprecation notice, not the user's concern
+            warnings.simplefilter("ignore", DeprecationWarning)
+            config = {k: _float32(v) for k, v in optimizer.get_config().items() if k != "name"}
         params.update({f"optimizer.{k}": v for k, v in config.items()})
     log_params(run, LIBRARY, params)
     callbacks = arguments.get("callbacks")
