@@ -229,3 +229,11 @@ def test_track_start_no_autolog_spans_cells_without_recording_fits(ip):
     ip.run_cell("model = LogisticRegression(C=2.0).fit(X, y)")
     ip.run_line_magic("track", "stop")
     assert lt.get_run("quiet").params == {}
+
+
+def test_a_failing_fit_keeps_its_settings_and_its_exception(ip):
+    ip.user_ns.update(X=X, y=Y, LogisticRegression=LogisticRegression)
+    result = ip.run_cell("%%track bad\nLogisticRegression(C=-1.0).fit(X, y)")
+    assert type(result.error_in_exec).__name__ == "InvalidParameterError"
+    record = lt.get_run("bad")
+    assert record.status == "failed" and record.params["C"] == -1.0 and "fit_time" not in record.metrics

@@ -99,27 +99,43 @@ def _wrap_fit(fit: Any) -> Any:
         run = None if core._state.library_fits else core.recording_run(LIBRARY)
         if run is None:
             return fit(self, *args, **kwargs)
+        core.guard(
+            LIBRARY, "record the fit", record_params, run, self, run=run
+        )  # first: a long or failing fit shows them
         started = time.perf_counter()
         with core.outer_fit():
             result = fit(self, *args, **kwargs)
         elapsed = time.perf_counter() - started
-        core.guard(LIBRARY, "record the fit", record_fit, run, self, elapsed, run=run)
+        core.guard(LIBRARY, "record the fit", record_result, run, self, elapsed, run=run)
         return result
 
     return fit_recorded
 
 
-def record_fit(run: Run, estimator: Any, elapsed: float) -> None:
-    """The estimator's class and params, its fit time, and for a search its candidates as child runs."""
+def record_params(run: Run, estimator: Any) -> None:
+    """The estimator's class and params, before it fits."""
     _say_refit(run, estimator)
     log_params(
         run,
         LIBRARY,
         {"estimator_class": type(estimator).__name__, **estimator_params(run, estimator)},
     )
+
+
+def record_result(run: Run, estimator: Any, elapsed: float) -> None:
+    """After the fit: its time, and for a search its candidates as child runs and the best on the run."""
     run.log_metrics({"fit_time": elapsed}, 0)
     if "params" in getattr(estimator, "cv_results_", {}):
         record_search(run, estimator)
+
+
+def record_fit(run: Run, estimator: Any, elapsed: float) -> None:
+    """Everything a fit records (what autolog does around `fit`, in one call).
+
+    >>> record_fit(run, LogisticRegression().fit(X, y), elapsed=0.01)
+    """
+    record_params(run, estimator)
+    record_result(run, estimator, elapsed)
 
 
 def estimator_params(run: Run, estimator: Any) -> dict[str, Any]:
