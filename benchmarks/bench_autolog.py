@@ -276,7 +276,7 @@ def main() -> None:
             "<= 5 %",
         ),
         (
-            "  added time (fastest on / fastest off - 1)",
+            "  added time (median on / median off - 1, 7 interleaved pairs)",
             f"{ours['lgb_added'] * 100:+.1f} %",
             f"{peer['lgb_added'] * 100:+.1f} %",
             "",
