@@ -236,4 +236,24 @@ def test_a_failing_fit_keeps_its_settings_and_its_exception(ip):
     result = ip.run_cell("%%track bad\nLogisticRegression(C=-1.0).fit(X, y)")
     assert type(result.error_in_exec).__name__ == "InvalidParameterError"
     record = lt.get_run("bad")
-    assert record.status == "failed" and record.params["C"] == -1.0 and "fit_time" not in record.metrics
+    assert (
+        record.status == "failed"
+        and record.params["C"] == -1.0
+        and "fit_time" not in record.metrics
+    )
+
+
+def test_a_halving_search_records_each_candidates_round(store_dir):
+    from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+    from sklearn.model_selection import HalvingGridSearchCV
+
+    search = HalvingGridSearchCV(
+        LogisticRegression(), {"C": [0.01, 0.1, 1.0, 10.0]}, cv=3, factor=2, random_state=0
+    )
+    with lt.run() as run:
+        search.fit(X, Y)
+    kids = children(run.number)
+    assert len(kids) == len(search.cv_results_["params"]) and list(kids["metrics.iter"]) == list(
+        search.cv_results_["iter"]
+    )
+    assert lt.get_run(run.number).params["best_params.C"] == search.best_params_["C"]
