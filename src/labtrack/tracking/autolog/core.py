@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import importlib.abc
 import importlib.util
 import os
 import sys
@@ -301,7 +300,7 @@ def parse_version(text: str | None) -> tuple[int, ...] | None:
 
 
 # -- the import hook ---------------------------------------------------------------------
-class _PatchAfterImport(importlib.abc.MetaPathFinder):
+class _PatchAfterImport:  # a sys.meta_path finder (importlib.abc is not imported: import labtrack stays light)
     """Lets the usual finders find a watched module, then patches it right after it has run."""
 
     def __init__(self) -> None:
@@ -324,7 +323,7 @@ class _PatchAfterImport(importlib.abc.MetaPathFinder):
         return spec
 
 
-class _PatchingLoader(importlib.abc.Loader):
+class _PatchingLoader:
     """The module's own loader, plus the patch once the module has run."""
 
     def __init__(self, loader: Any, integration: Integration, fullname: str):
