@@ -51,5 +51,6 @@ def test_notebook_runs_on_a_real_kernel_and_saves_an_html_report(tmp_path):
 
     report = (tmp_path / "compare-report.html").read_text()
     html5lib.HTMLParser(strict=True).parse(report)
-    assert report.count("data:image/png;base64,") == 1 and 'class="lt-differs"' in report
+    # two charts: acc, and fit_time that autolog recorded for the forest's fits
+    assert report.count("data:image/png;base64,") == 2 and 'class="lt-differs"' in report
     assert all(f"#{n} forest" in report for n in (1, 2, 3))

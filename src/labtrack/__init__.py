@@ -35,6 +35,10 @@ from .fluent.runs import (
     start_run,
 )
 from .fluent.session import active_run, open
+from .tracking.autolog.core import autolog
+from .tracking.autolog.core import install as _install_autolog
+
+_install_autolog(active_run)  # on by default: records fits into the active run (LABTRACK_AUTOLOG=0: off)
 
 try:
     from ._version import __version__  # written by the build from jupyter_ext/package.json
@@ -75,6 +79,7 @@ __all__ = [
     "StoreError",
     "StoreTooNew",
     "active_run",
+    "autolog",
     "close_hypothesis",
     "compare",
     "hypotheses",

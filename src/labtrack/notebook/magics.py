@@ -41,6 +41,8 @@ def _run_options(func: Any) -> Any:
                  help="record these variables' final values as metrics"),
         argument("--tag", action="append", default=[], metavar="K=V",
                  help="attach a tag (repeat for more)"),
+        argument("--no-autolog", action="store_true",
+                 help="record no model settings or learning curves automatically (see lt.autolog)"),
     ]
     for option in reversed(options):
         func = option(func)
@@ -233,6 +235,7 @@ def split_runs_filter(rest: str) -> tuple[str, str | None]:
 def _check_options(args: Any) -> None:
     run_given = [f"--{o}" for o in ("hypothesis", "params", "metrics") if getattr(args, o) is not None]
     run_given += ["--tag"] if args.tag else []
+    run_given += ["--no-autolog"] if args.no_autolog else []
     runs_given = [o for o, v in (("--limit", args.limit), ("--experiment", args.experiment), ("--all", args.all)) if v]
     if args.to and args.command != "export":
         raise UsageError("--to only goes with %track export")
@@ -252,6 +255,7 @@ def run_options(args: Any, name: str | None = None) -> RunOptions:
         params=parse_names(args.params, "--params"),
         metrics=parse_names(args.metrics, "--metrics"),
         tags=parse_tags(args.tag),
+        autolog=not args.no_autolog,
     )
 
 
@@ -294,6 +298,9 @@ def parse_tags(items: list[str]) -> dict[str, str]:
 
 def load_ipython_extension(ip: Any) -> None:
     """`%load_ext labtrack`: register %%track, %track and the cell hooks."""
+    from ..tracking.autolog import core as autolog
+
+    autolog.on_load_extension()
     tracker = Tracker(ip)
     tracker.register()
     ip.register_magics(TrackMagics(ip, tracker))
@@ -306,6 +313,9 @@ def unload_ipython_extension(ip: Any) -> None:
     if magics is None:
         return
     magics.tracker.unregister()
+    from ..tracking.autolog import core as autolog
+
+    autolog.on_unload_extension()
     for kind in ("line", "cell"):
         if getattr(manager.magics[kind].get("track"), "__self__", None) is magics:
             del manager.magics[kind]["track"]

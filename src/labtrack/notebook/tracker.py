@@ -19,6 +19,7 @@ from ..errors import LabtrackError, StoreError
 from ..fluent import runs as api
 from ..fluent import session
 from ..tracking.failures import cause_of, new_cell, warn_once
+from ..tracking.autolog import core as autolog
 from ..tracking.run import Run, status_for
 from .assigned import NamedValues, failed_line, unassigned_message
 from .capture import Environment, NotebookLocator
@@ -50,6 +51,7 @@ class RunOptions:
     metrics: list[str] = field(default_factory=list)
     tags: dict[str, str] = field(default_factory=dict)
     given: dict[str, Any] = field(default_factory=dict)  # params known up front (--repeat's seed)
+    autolog: bool = True  # --no-autolog: no model settings recorded automatically
 
 
 @dataclass
@@ -244,6 +246,8 @@ class Tracker:
             return None
         if env_error is not None:
             self._failed("record the environment", env_error)
+        if not options.autolog:
+            autolog.skip_run(run)
         return run
 
     def _finish(self, run: Run, options: RunOptions, started: float, live: LiveJob | None,

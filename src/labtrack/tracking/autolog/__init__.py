@@ -1,0 +1,1 @@
+"""Autolog: the hyperparameters and learning curves of ML libraries, recorded into the active run."""
