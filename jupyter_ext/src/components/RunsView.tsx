@@ -1,9 +1,11 @@
 import { Button, HTMLSelect } from '@jupyterlab/ui-components';
-import React, { useCallback } from 'react';
+import React, { useCallback, useMemo } from 'react';
 
+import { columnOffer, defaultColumns } from '../columnChoice';
 import { useSignals } from '../hooks';
 import { ExperimentsModel } from '../model';
-import { GroupBy, IRunActions } from '../tokens';
+import { GroupBy, IRunActions, IVerdict } from '../tokens';
+import { ColumnChooser } from './ColumnChooser';
 import { FilterBox } from './FilterBox';
 import { RunsTable } from './RunsTable';
 
@@ -34,8 +36,30 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
     },
     [model, model.hypotheses]
   );
+  const hypothesisVerdict = useCallback(
+    (id: number): IVerdict | null => model.hypothesis(id)?.verdict ?? null,
+    [model, model.hypotheses]
+  );
   const runs = model.runs;
+  // Defaults follow the runs shown (a filter changes them); a choice made once stays.
+  const defaults = useMemo(
+    () => defaultColumns(runs, model.definitions),
+    [runs, model.definitions]
+  );
+  const offer = useMemo(
+    () =>
+      columnOffer(
+        model.metricNames,
+        model.paramNames,
+        model.definitions,
+        model.allRuns.values()
+      ),
+    [model.version, model.metricNames, model.paramNames, model.definitions]
+  );
+  const columns = model.view.columns ?? defaults;
   const selected = model.view.selectedNumbers;
+  const visible = useMemo(() => new Set(runs.map(run => run.number)), [runs]);
+  const hidden = selected.filter(number => !visible.has(number));
   const total = model.allRuns.size;
   const shown =
     runs.length === total
@@ -60,11 +84,22 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
             (model.view.groupBy = event.currentTarget.value as GroupBy)
           }
         />
+        <ColumnChooser
+          offer={offer}
+          columns={columns}
+          isDefault={model.view.columns === null}
+          definitions={model.definitions}
+          onChange={chosen => (model.view.columns = chosen)}
+        />
         <Button
           small
           className="jp-labtrack-CompareButton jp-labtrack-primary"
           disabled={selected.length < 2}
-          title="Compare the selected runs (select with click, shift-click, ctrl-click)"
+          title={
+            hidden.length > 0
+              ? `Compare the ${selected.length} selected runs, ${hidden.length} of them hidden by the filter`
+              : 'Compare the selected runs (select with click, shift-click, ctrl-click)'
+          }
           onClick={() => actions.compare(selected)}
         >
           Compare{selected.length > 1 ? ` (${selected.length})` : ''}
@@ -82,6 +117,29 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
         <span className="jp-labtrack-runCount" aria-live="polite">
           {shown}
           {selected.length > 0 ? ` · ${selected.length} selected` : ''}
+          {hidden.length > 0 && (
+            <>
+              {', '}
+              <span
+                className="jp-labtrack-hiddenSelection"
+                title={`Selected but hidden by the filter: #${hidden.join(', #')}`}
+              >
+                {hidden.length} hidden
+              </span>
+              <button
+                type="button"
+                className="jp-labtrack-linkButton"
+                title="Unselect the runs the filter hides"
+                onClick={() =>
+                  model.view.setSelection(
+                    selected.filter(number => visible.has(number))
+                  )
+                }
+              >
+                unselect
+              </button>
+            </>
+          )}
         </span>
       </div>
       {model.loaded && total === 0 ? (
@@ -99,9 +157,10 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
       ) : (
         <RunsTable
           runs={runs}
-          metrics={model.headlineMetrics}
+          columns={columns}
           definitions={model.definitions}
           hypothesisLabel={hypothesisLabel}
+          hypothesisVerdict={hypothesisVerdict}
           sorting={model.view.sorting}
           onSortingChange={sorting => (model.view.sorting = sorting)}
           groupBy={model.view.groupBy}
