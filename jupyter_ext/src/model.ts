@@ -1,3 +1,4 @@
+import { ServerConnection } from '@jupyterlab/services';
 import { IDisposable } from '@lumino/disposable';
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
@@ -69,6 +70,21 @@ export class ExperimentsModel implements IDisposable {
   /** Why the last request failed (not a filter mistake: see `filterError`), or null. */
   get error(): string | null {
     return this._error;
+  }
+
+  /** True when the last request could not reach the server (not an error answer from it). */
+  get connectionLost(): boolean {
+    return this._connectionLost;
+  }
+
+  /** Try the server again now (after a lost connection): a full reload when nothing loaded yet. */
+  async retry(): Promise<void> {
+    if (!this._loaded || this._poll === null) {
+      await this.refresh();
+      return;
+    }
+    await this._poll.refresh();
+    await this._poll.tick;
   }
 
   /** True while the whole table loads. */
@@ -201,8 +217,10 @@ export class ExperimentsModel implements IDisposable {
       if (this._filter) {
         await this._fetchMatches(this._filter, ++this._filterSeq);
       }
+      this._connectionLost = false;
     } catch (error) {
       this._error = messageOf(error);
+      this._connectionLost = isConnectionError(error);
     } finally {
       if (generation === this._generation) {
         this._loading = false;
@@ -222,9 +240,11 @@ export class ExperimentsModel implements IDisposable {
     try {
       status = await this.client.status();
     } catch (error) {
+      this._connectionLost = isConnectionError(error);
       this._setError(messageOf(error));
       throw error;
     }
+    this._connectionLost = false;
     const storeMoved =
       this._status !== null && this._status.store !== status.store;
     this._status = status;
@@ -370,6 +390,7 @@ export class ExperimentsModel implements IDisposable {
   private _change = -1;
   private _status: IStatus | null = null;
   private _error: string | null = null;
+  private _connectionLost = false;
   private _loading = false;
   private _loaded = false;
   private _runs = new RunCollection();
@@ -382,6 +403,14 @@ export class ExperimentsModel implements IDisposable {
   private _changed = new Signal<this, void>(this);
   private _runsChanged = new Signal<this, void>(this);
   private _hypothesesChanged = new Signal<this, void>(this);
+}
+
+/** True for a request that never got an answer (server stopped, network down) or a gateway's 502/504. */
+export function isConnectionError(error: unknown): boolean {
+  if (error instanceof APIError) {
+    return error.response.status === 502 || error.response.status === 504;
+  }
+  return error instanceof ServerConnection.NetworkError;
 }
 
 /** An error's message, for the panel to show. */

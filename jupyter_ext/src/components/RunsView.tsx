@@ -56,6 +56,15 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
       ),
     [model.version, model.metricNames, model.paramNames, model.definitions]
   );
+  const vocabulary = useMemo(
+    () => ({
+      params: model.paramNames,
+      metrics: model.metricNames,
+      tags: offer.tags,
+      hypotheses: model.hypotheses
+    }),
+    [offer, model.hypotheses]
+  );
   const columns = model.view.columns ?? defaults;
   const selected = model.view.selectedNumbers;
   const visible = useMemo(() => new Set(runs.map(run => run.number)), [runs]);
@@ -73,6 +82,7 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
         error={model.filterError}
         busy={model.filtering}
         onApply={filter => void model.applyFilter(filter)}
+        vocabulary={vocabulary}
       />
       <div className="jp-labtrack-toolbar">
         <HTMLSelect
