@@ -5,9 +5,16 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { LabtrackClient } from './client';
 import { RunCollection } from './collection';
+import { PAGE_SIZE, RunPages, serverSort } from './pages';
 import { APIError } from './request';
 import { ViewState } from './viewState';
-import { IHypothesis, IMetricDefinition, IRun, IStatus } from './tokens';
+import {
+  IHypothesis,
+  IMetricDefinition,
+  IRun,
+  IRunsAnswer,
+  IStatus
+} from './tokens';
 
 /** A filter the server refused: its message, and where the mistake is (0-based) when known. */
 export interface IFilterError {
@@ -20,6 +27,11 @@ export interface IExperimentsModelOptions {
   pollInterval?: number;
   /** How many of the newest runs the first request asks for, so the first rows show at once. */
   firstPage?: number;
+  /**
+   * Above this many runs the table pages and sorts on the server (`pages`) instead of loading
+   * every run; grouping still loads them all.
+   */
+  pageAbove?: number;
 }
 
 /**
@@ -38,6 +50,18 @@ export class ExperimentsModel implements IDisposable {
     this.client = client;
     this._pollInterval = options.pollInterval ?? 1000;
     this._firstPage = options.firstPage ?? 200;
+    this._pageAbove = options.pageAbove ?? 5000;
+    this.pages = new RunPages(client);
+    this.pages.answered.connect((_, answer) => this._runs.take(answer));
+    this.view.changed.connect(this._onViewChanged, this);
+  }
+
+  /** The server-side window of rows the table shows when `paged`. */
+  readonly pages: RunPages;
+
+  /** True when the store is big and the table pages and sorts on the server. */
+  get paged(): boolean {
+    return this._paged;
   }
 
   readonly client: LabtrackClient;
@@ -197,27 +221,38 @@ export class ExperimentsModel implements IDisposable {
       this._change = first.change;
       const present = new Set(first.runs.map(run => run.number));
       this._runs.take(first);
-      this._loaded = true;
-      this._runsUpdated();
-      if (first.total > first.runs.length) {
-        const rest = await this.client.runs({
-          sort: 'number',
-          order: 'desc',
-          offset: this._firstPage
-        });
-        if (generation !== this._generation) {
-          return;
+      this._big = first.total > this._pageAbove;
+      this._paged = this._big && this.view.groupBy === 'none';
+      if (this._paged) {
+        // Big store: only the rows in view come, sorted and filtered by the server.
+        await this._resetPages(first);
+        this._loaded = true;
+        this._error = null;
+        this._connectionLost = false;
+        this._runsUpdated();
+      } else {
+        this._loaded = true;
+        this._runsUpdated();
+        if (first.total > first.runs.length) {
+          const rest = await this.client.runs({
+            sort: 'number',
+            order: 'desc',
+            offset: this._firstPage
+          });
+          if (generation !== this._generation) {
+            return;
+          }
+          this._runs.take(rest);
+          rest.runs.forEach(run => present.add(run.number));
         }
-        this._runs.take(rest);
-        rest.runs.forEach(run => present.add(run.number));
+        this._runs.keepOnly(present); // runs deleted since the last load go
+        this._runsUpdated();
+        this._error = null;
+        if (this._filter) {
+          await this._fetchMatches(this._filter, ++this._filterSeq);
+        }
+        this._connectionLost = false;
       }
-      this._runs.keepOnly(present); // runs deleted since the last load go
-      this._runsUpdated();
-      this._error = null;
-      if (this._filter) {
-        await this._fetchMatches(this._filter, ++this._filterSeq);
-      }
-      this._connectionLost = false;
     } catch (error) {
       this._error = messageOf(error);
       this._connectionLost = isConnectionError(error);
@@ -272,12 +307,19 @@ export class ExperimentsModel implements IDisposable {
     if (updated !== null) {
       changed.push(...this._runs.take(updated));
     }
-    if (this._runs.all.size < status.runs) {
+    if (this._paged) {
+      await this.pages.reload();
+    } else if (!this._big && this._runs.all.size < status.runs) {
       // Runs arrived below the highest number (an import): only a full load finds them.
       await this.refresh();
       return true;
     }
-    if (this._filter && this._runs.matching !== null && changed.length > 0) {
+    if (
+      !this._paged &&
+      this._filter &&
+      this._runs.matching !== null &&
+      changed.length > 0
+    ) {
       await this._updateMatches(changed);
     }
     if (changed.length > 0) {
@@ -293,6 +335,10 @@ export class ExperimentsModel implements IDisposable {
     const text = filter.trim();
     const seq = ++this._filterSeq;
     this._filter = text;
+    if (this._paged) {
+      await this._filterPages(seq);
+      return;
+    }
     if (!text) {
       this._runs.setMatching(null);
       this._filterError = null;
@@ -323,6 +369,83 @@ export class ExperimentsModel implements IDisposable {
     this._poll?.dispose();
     this.view.dispose();
     Signal.clearData(this);
+  }
+
+  /**
+   * Ask the server for the first page of the current filter and sort; show it once it came, so
+   * a bad filter leaves the last good rows in place. `first` (number order, no filter) saves a
+   * request.
+   */
+  private async _resetPages(first?: IRunsAnswer): Promise<void> {
+    const sort = this.view.sorting[0] ?? { id: 'number', desc: true };
+    const plain = !this._filter && sort.id === 'number' && sort.desc;
+    const answer =
+      first && plain
+        ? first
+        : await this.client.runs({
+            filter: this._filter || undefined,
+            sort: serverSort(sort.id),
+            order: sort.desc ? 'desc' : 'asc',
+            offset: 0,
+            limit: PAGE_SIZE
+          });
+    await this.pages.reset({ filter: this._filter, sort }, answer);
+  }
+
+  private async _filterPages(seq: number): Promise<void> {
+    this._filtering = true;
+    this._changed.emit();
+    try {
+      await this._resetPages();
+      if (seq === this._filterSeq) {
+        this._filterError = null;
+      }
+    } catch (error) {
+      if (seq === this._filterSeq) {
+        this._noteFilterError(error);
+      }
+    } finally {
+      if (seq === this._filterSeq) {
+        this._filtering = false;
+        this._runsUpdated();
+        this._changed.emit();
+      }
+    }
+  }
+
+  private _noteFilterError(error: unknown): void {
+    if (error instanceof APIError && error.response.status === 400) {
+      this._filterError = { message: error.message, position: error.position };
+    } else {
+      this._error = messageOf(error);
+    }
+  }
+
+  /** Sorting or grouping changed: a big store re-pages on the server, or loads every run to group. */
+  private _onViewChanged(): void {
+    if (!this._big || !this._loaded) {
+      return;
+    }
+    if (this.view.groupBy !== 'none') {
+      if (this._paged) {
+        this._paged = false;
+        void this.refresh(); // grouping needs every run
+      }
+      return;
+    }
+    const query = this.pages.query;
+    const sort = this.view.sorting[0] ?? { id: 'number', desc: true };
+    if (
+      this._paged &&
+      query !== null &&
+      query.filter === this._filter &&
+      query.sort.id === sort.id &&
+      query.sort.desc === sort.desc
+    ) {
+      return;
+    }
+    this._paged = true;
+    void this._filterPages(++this._filterSeq);
   }
 
   private async _fetchMatches(text: string, seq: number): Promise<void> {
@@ -381,6 +504,9 @@ export class ExperimentsModel implements IDisposable {
     }
   }
 
+  private _pageAbove: number;
+  private _big = false;
+  private _paged = false;
   private _pollInterval: number;
   private _firstPage: number;
   private _poll: Poll | null = null;

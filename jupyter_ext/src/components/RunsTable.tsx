@@ -12,7 +12,8 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import React, { useEffect, useMemo, useRef, useState } from 'react';
 
 import { columnMeta, runColumns } from '../columns';
-import { groupItems, IGroupItem, NONE_GROUP } from '../groups';
+import { groupItems, IGroupItem, NONE_GROUP, TableItem } from '../groups';
+import { RunPages } from '../pages';
 import { ClickMode } from '../runs';
 import { GroupBy, IMetricDefinition, IRun, ISort, IVerdict } from '../tokens';
 import { VerdictBadge } from './VerdictBadge';
@@ -35,6 +36,11 @@ export interface IRunsTableProps {
   onOpen: (number: number) => void;
   /** The table scrolls back to its top when this changes (a new filter, sort or grouping). */
   scrollKey?: string;
+  /**
+   * A big store's server-side window: rows come from it as they scroll into view, sorted by the
+   * server (`runs` are then its loaded rows, and grouping is off).
+   */
+  pages?: RunPages;
 }
 
 const ROW_HEIGHT = 26;
@@ -48,6 +54,7 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
   const { sorting, groupBy, hypothesisVerdict } = props;
   const { selection, onClick, onSelect, onOpen, onSortingChange, scrollKey } =
     props;
+  const { pages } = props;
   // Groups folded by the user; "(none)" starts folded so the grouped runs come first.
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(
     () => new Set([NONE_GROUP])
@@ -77,6 +84,7 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
     getRowId: run => String(run.number),
     getCoreRowModel: getCoreRowModel(),
     getSortedRowModel: getSortedRowModel(),
+    manualSorting: pages !== undefined, // the server sorted the pages
     enableSortingRemoval: false
   });
 
@@ -106,12 +114,27 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
       }
       return next;
     });
+  const count = pages ? (pages.total ?? 0) : items.length;
+  const itemAt = (index: number): TableItem | null => {
+    if (!pages) {
+      return items[index];
+    }
+    const run = pages.runAt(index);
+    return run ? { kind: 'run', run } : null;
+  };
   const virtualizer = useVirtualizer({
-    count: items.length,
+    count,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12
   });
+
+  const slots = virtualizer.getVirtualItems();
+  const firstSlot = slots.length > 0 ? slots[0].index : 0;
+  const lastSlot = slots.length > 0 ? slots[slots.length - 1].index : 0;
+  useEffect(() => {
+    pages?.ensure(firstSlot, lastSlot + 1); // fetch the pages scrolled into view
+  }, [pages, firstSlot, lastSlot, pages?.version]);
 
   const headers = table.getHeaderGroups()[0].headers;
   const template = headers
@@ -133,9 +156,11 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
     const next = order[Math.min(order.length - 1, Math.max(0, from + step))];
     setCursor(next);
     onClick(next, extend ? 'range' : 'single', order);
-    const index = items.findIndex(
-      item => item.kind === 'run' && item.run.number === next
-    );
+    const index = pages
+      ? pages.indexOf(next)
+      : items.findIndex(
+          item => item.kind === 'run' && item.run.number === next
+        );
     virtualizer.scrollToIndex(index, { align: 'auto' });
   };
 
@@ -320,7 +345,7 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
       className="jp-labtrack-RunsTable"
       ref={scrollRef}
       role="grid"
-      aria-rowcount={order.length}
+      aria-rowcount={pages ? count : order.length}
       aria-multiselectable="true"
       tabIndex={0}
       onKeyDown={onKeyDown}
@@ -337,8 +362,21 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
           className="jp-labtrack-RunsTable-body"
           style={{ height: virtualizer.getTotalSize() }}
         >
-          {virtualizer.getVirtualItems().map(slot => {
-            const item = items[slot.index];
+          {slots.map(slot => {
+            const item = itemAt(slot.index);
+            if (item === null) {
+              return (
+                <div
+                  key={`slot:${slot.index}`}
+                  className="jp-labtrack-RunsTable-slot jp-mod-loading"
+                  style={{
+                    height: slot.size,
+                    transform: `translateY(${slot.start}px)`
+                  }}
+                  aria-busy="true"
+                />
+              );
+            }
             const row = item.kind === 'run' ? rowOf.get(item.run.number) : null;
             return (
               <div

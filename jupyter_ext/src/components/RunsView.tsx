@@ -14,6 +14,9 @@ export interface IRunsViewProps {
   actions: IRunActions;
 }
 
+/** In a big store, the column defaults look at this many first rows. */
+const FIRST_ROWS = 200;
+
 const GROUPS: { value: GroupBy; label: string }[] = [
   { value: 'none', label: 'No grouping' },
   { value: 'experiment', label: 'Group by experiment' },
@@ -27,7 +30,8 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
     model.runsChanged,
     model.view.changed,
     model.view.selectionChanged,
-    model.hypothesesChanged
+    model.hypothesesChanged,
+    model.pages.changed
   );
   const hypothesisLabel = useCallback(
     (id: number): string => {
@@ -40,11 +44,18 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
     (id: number): IVerdict | null => model.hypothesis(id)?.verdict ?? null,
     [model, model.hypotheses]
   );
-  const runs = model.runs;
+  const paged = model.paged;
+  const pageVersion = model.pages.version;
+  // A big store shows the server's pages: the loaded rows stand for the runs shown.
+  const runs = useMemo(
+    () => (paged ? model.pages.loaded() : model.runs),
+    [paged, paged ? pageVersion : model.runs]
+  );
   // Defaults follow the runs shown (a filter changes them); a choice made once stays.
+  const sample = paged ? runs.slice(0, FIRST_ROWS) : runs;
   const defaults = useMemo(
-    () => defaultColumns(runs, model.definitions),
-    [runs, model.definitions]
+    () => defaultColumns(sample, model.definitions),
+    [paged ? sample.map(run => run.number).join(',') : runs, model.definitions]
   );
   const offer = useMemo(
     () =>
@@ -68,12 +79,18 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
   const columns = model.view.columns ?? defaults;
   const selected = model.view.selectedNumbers;
   const visible = useMemo(() => new Set(runs.map(run => run.number)), [runs]);
-  const hidden = selected.filter(number => !visible.has(number));
-  const total = model.allRuns.size;
+  // A big store's window does not hold every match: no hidden count there.
+  const hidden = paged ? [] : selected.filter(number => !visible.has(number));
+  const total = paged
+    ? model.filter
+      ? (model.status?.runs ?? 0)
+      : (model.pages.total ?? 0)
+    : model.allRuns.size;
+  const matching = paged ? (model.pages.total ?? 0) : runs.length;
   const shown =
-    runs.length === total
+    matching === total
       ? `${total.toLocaleString('en-US')} run${total === 1 ? '' : 's'}`
-      : `${runs.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} runs`;
+      : `${matching.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} runs`;
 
   return (
     <div className="jp-labtrack-RunsView">
@@ -124,6 +141,8 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
         >
           Details
         </Button>
+      </div>
+      <div className="jp-labtrack-statusLine">
         <span className="jp-labtrack-runCount" aria-live="polite">
           {shown}
           {selected.length > 0 ? ` · ${selected.length} selected` : ''}
@@ -160,7 +179,7 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
             with <code>%%track</code>; the run shows here when the cell ends.
           </p>
         </div>
-      ) : model.loaded && runs.length === 0 ? (
+      ) : model.loaded && matching === 0 ? (
         <div className="jp-labtrack-empty">
           <p>No run matches the filter.</p>
         </div>
@@ -181,6 +200,7 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
           onSelect={numbers => model.view.setSelection(numbers)}
           onOpen={number => actions.openRun(number)}
           scrollKey={model.filter}
+          pages={paged ? model.pages : undefined}
         />
       )}
     </div>
