@@ -53,6 +53,15 @@ class Lab:
     store: Path
     root: Path
     log: Path
+    app: str = "lab"
+
+    def use_theme(self, name: str) -> None:
+        """Make pages opened from now on use the theme `name` ("JupyterLab Dark", "JupyterLab Light")."""
+        _write_json(
+            self.store.parent
+            / "settings/@jupyterlab/apputils-extension/themes.jupyterlab-settings",
+            {"theme": name},
+        )
 
     def api(self, path: str, **query: Any) -> Any:
         """GET a labtrack REST route (JSON), for tests to check what the panel should show."""
@@ -66,13 +75,20 @@ class Lab:
 
     @contextlib.asynccontextmanager
     async def page(
-        self, path: str = "lab", *, width: int = 1400, height: int = 860
+        self,
+        path: str | None = None,
+        *,
+        width: int = 1400,
+        height: int = 860,
+        ignore: tuple[str, ...] = (),
     ) -> AsyncIterator:
-        """A fresh headless Chromium page, logged in, with JupyterLab loaded and ready.
+        """A fresh headless Chromium page, logged in, with JupyterLab (or Notebook 7) loaded and ready.
 
         Fails at the end of the block if the page raised, or logged an error naming labtrack
-        (JupyterLab logs a plugin that failed to activate to the console).
+        (JupyterLab logs a plugin that failed to activate to the console), unless it contains
+        one of the `ignore` texts (a test that stops the server expects failed requests).
         """
+        path = path or ("lab" if self.app == "lab" else "tree")
         from playwright.async_api import async_playwright
 
         errors: list[str] = []
@@ -90,12 +106,15 @@ class Lab:
                     "console",
                     lambda msg: (
                         errors.append(f"console: {msg.text}")
-                        if msg.type == "error" and "labtrack" in msg.text.lower()
+                        if msg.type == "error"
+                        and "labtrack" in msg.text.lower()
+                        and not any(text in msg.text for text in ignore)
                         else None
                     ),
                 )
                 await page.goto(f"{self.url}{path}?token={self.token}")
-                await page.wait_for_selector("#jp-main-dock-panel", timeout=60_000)
+                ready = "#jp-main-dock-panel" if self.app == "lab" else "#jp-main-vsplit-panel"
+                await page.wait_for_selector(ready, timeout=60_000)
                 yield page
             finally:
                 await browser.close()
@@ -138,8 +157,10 @@ def _check_tools() -> None:
 
 
 @contextlib.contextmanager
-def running_lab(base: Path) -> Iterator[Lab]:
-    """Start `jupyter lab` on `base/root` with the store `base/store`; stop it at the end."""
+def running_lab(base: Path, *, app: str = "lab", port: int | None = None) -> Iterator[Lab]:
+    """Start `jupyter lab` (or `jupyter notebook`: app="notebook") on `base/root` with the store
+    `base/store`, on `port` (else a free one); stop it at the end.
+    """
     store, root = base / "store", base / "root"
     root.mkdir(exist_ok=True)
     env = {
@@ -155,12 +176,12 @@ def running_lab(base: Path) -> Iterator[Lab]:
         base / "settings/@jupyterlab/apputils-extension/notification.jupyterlab-settings",
         {"fetchNews": "false", "checkForUpdates": False},
     )
-    port = _free_port()
+    port = port or _free_port()
     url = f"http://127.0.0.1:{port}/"
     log = base / "jupyter-lab.log"
     command = [
         str(Path(sys.executable).parent / "jupyter"),
-        "lab",
+        app,
         "--no-browser",
         "--allow-root",
         "--ServerApp.ip=127.0.0.1",
@@ -168,13 +189,13 @@ def running_lab(base: Path) -> Iterator[Lab]:
         "--ServerApp.port_retries=0",
         f"--ServerApp.root_dir={root}",
         f"--IdentityProvider.token={TOKEN}",
-        "--LabApp.news_url=",
+        *(["--LabApp.news_url="] if app == "lab" else []),
     ]
     with log.open("w") as log_file:
         process = subprocess.Popen(command, env=env, stdout=log_file, stderr=subprocess.STDOUT)
     try:
         _wait_until_up(f"{url}api/status?token={TOKEN}", process, log)
-        yield Lab(url=url, token=TOKEN, store=store, root=root, log=log)
+        yield Lab(url=url, token=TOKEN, store=store, root=root, log=log, app=app)
     finally:
         process.terminate()
         try:
