@@ -24,9 +24,13 @@ export function addToMainOrDown(
     owner = owner.parent;
   }
   if (owner instanceof SplitPanel && owner.widgets.length > 1) {
-    const count = owner.widgets.length;
-    const sizes = owner.widgets.map(() => (1 - share) / (count - 1));
-    sizes[count - 1] = share;
-    owner.setRelativeSizes(sizes);
+    const split = owner;
+    // After the caller's activateById has shown the (maybe hidden) down area.
+    requestAnimationFrame(() => {
+      const count = split.widgets.length;
+      const sizes = split.widgets.map(() => (1 - share) / (count - 1));
+      sizes[count - 1] = share;
+      split.setRelativeSizes(sizes);
+    });
   }
 }
