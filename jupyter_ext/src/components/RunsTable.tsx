@@ -130,6 +130,9 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
   });
 
   const slots = virtualizer.getVirtualItems();
+  // Group rows span the visible width, not the full (scrollable) width of the columns.
+  const visibleWidth =
+    scrollRef.current?.clientWidth ?? virtualizer.scrollRect?.width;
   const firstSlot = slots.length > 0 ? slots[0].index : 0;
   const lastSlot = slots.length > 0 ? slots[slots.length - 1].index : 0;
   useEffect(() => {
@@ -207,6 +210,7 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
         className="jp-labtrack-RunsTable-group"
         role="row"
         tabIndex={0}
+        style={visibleWidth ? { width: visibleWidth } : undefined}
         aria-expanded={group.expanded}
         aria-label={`${label}: ${count}${verdict ? `, ${verdict.label}` : ''}`}
         data-group={label}
