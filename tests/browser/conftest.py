@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from panel_driver import BIG_RUNS, LONG_RUNS, LONG_STEPS
+from panel_driver import BIG_RUNS, HUGE_RUNS, LONG_RUNS, LONG_STEPS
 
 CHROMIUM = os.environ.get("LABTRACK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -287,6 +287,19 @@ def big_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         check=True,
     )
     print(f"\nbig store filled in {time.perf_counter() - started:.1f} s")
+    with running_lab(base) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def huge_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """A `jupyter lab` whose store holds 100,000 runs (filled in about two minutes)."""
+    _check_tools()
+    base = tmp_path_factory.mktemp("huge-lab")
+    started = time.perf_counter()
+    command = [sys.executable, str(HERE / "fill_store.py"), str(base / "store")]
+    subprocess.run([*command, "--runs", str(HUGE_RUNS), "--long", "0"], check=True)
+    print(f"\nhuge store filled in {time.perf_counter() - started:.1f} s")
     with running_lab(base) as server:
         yield server
 

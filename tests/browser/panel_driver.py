@@ -20,6 +20,8 @@ TIMINGS = RESULTS / "panel-timings.json"
 
 # The big store of the speed tests: many runs, and a few long ones.
 BIG_RUNS, LONG_RUNS, LONG_STEPS = 10_000, 20, 10_000
+# The store of the paging test: the table must not load it whole.
+HUGE_RUNS = 100_000
 
 PANEL = "#labtrack-panel"
 TAB = '.jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id="labtrack-panel"]'
