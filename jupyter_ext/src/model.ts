@@ -5,7 +5,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { LabtrackClient } from './client';
 import { RunCollection } from './collection';
-import { PAGE_SIZE, RunPages, serverSort } from './pages';
+import { RunPages } from './pages';
 import { APIError } from './request';
 import { ViewState } from './viewState';
 import {
@@ -379,17 +379,10 @@ export class ExperimentsModel implements IDisposable {
   private async _resetPages(first?: IRunsAnswer): Promise<void> {
     const sort = this.view.sorting[0] ?? { id: 'number', desc: true };
     const plain = !this._filter && sort.id === 'number' && sort.desc;
-    const answer =
-      first && plain
-        ? first
-        : await this.client.runs({
-            filter: this._filter || undefined,
-            sort: serverSort(sort.id),
-            order: sort.desc ? 'desc' : 'asc',
-            offset: 0,
-            limit: PAGE_SIZE
-          });
-    await this.pages.reset({ filter: this._filter, sort }, answer);
+    await this.pages.show(
+      { filter: this._filter, sort },
+      plain ? first : undefined
+    );
   }
 
   private async _filterPages(seq: number): Promise<void> {
@@ -464,14 +457,7 @@ export class ExperimentsModel implements IDisposable {
       if (seq !== this._filterSeq) {
         return;
       }
-      if (error instanceof APIError && error.response.status === 400) {
-        this._filterError = {
-          message: error.message,
-          position: error.position
-        };
-      } else {
-        this._error = messageOf(error);
-      }
+      this._noteFilterError(error);
     } finally {
       if (seq === this._filterSeq) {
         this._filtering = false;

@@ -99,6 +99,23 @@ export class RunPages {
     await this._fetch(0, this._generation);
   }
 
+  /**
+   * Show `query`: fetch its first page, then start over with it, so that a failing query (a bad
+   * filter) leaves the rows in place. `first` (an answer already at hand) saves the request.
+   */
+  async show(query: IPageQuery, first?: IRunsAnswer): Promise<void> {
+    const generation = this._generation;
+    const answer =
+      first ??
+      (await this._client.runs({
+        ...this._requestOf(query, 0),
+        filter: query.filter || undefined
+      }));
+    if (generation === this._generation) {
+      await this.reset(query, answer);
+    }
+  }
+
   /** Make sure the rows `start` to `end` (exclusive) are loaded or on their way. */
   ensure(start: number, end: number): void {
     this._range = [start, end];
@@ -146,11 +163,14 @@ export class RunPages {
   }
 
   private _request(offset: number): IRunsQuery {
-    const { filter, sort } = this._query!;
+    return this._requestOf(this._query!, offset);
+  }
+
+  private _requestOf(query: IPageQuery, offset: number): IRunsQuery {
     return {
-      filter: filter || undefined,
-      sort: serverSort(sort.id),
-      order: sort.desc ? 'desc' : 'asc',
+      filter: query.filter || undefined,
+      sort: serverSort(query.sort.id),
+      order: query.sort.desc ? 'desc' : 'asc',
       offset,
       limit: this._pageSize
     };
