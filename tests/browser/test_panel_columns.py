@@ -169,7 +169,9 @@ async def test_group_rows_show_counts_and_verdicts_with_none_last(lab, study, th
 
 
 async def test_filter_box_completes_field_names_and_hypothesis_ids(lab, study) -> None:
-    async with lab.page() as page:
+    # A workspace of its own: a notebook restored from other tests takes the focus when its
+    # kernel starts, which would close the completion list mid-test.
+    async with lab.page("lab/workspaces/completion") as page:
         panel = await open_panel(page, width=480)
         await row(page, study.first("wide"))
         box = panel.locator(".jp-labtrack-FilterBox input")
@@ -191,7 +193,7 @@ async def test_filter_box_completes_field_names_and_hypothesis_ids(lab, study) -
             page, "filter-completion.png", "filter-completion.png", clip=await panel_clip(page)
         )
         await box.press("Tab")
-        assert await box.input_value() == "hypothesis = 'H1'"
+        await expect(box).to_have_value("hypothesis = 'H1'")
         await page.keyboard.press("Enter")
         expected = lab.api("runs", filter="hypothesis = 'H1'")["runs"]
         assert expected and all(r["hypothesis_id"] == 1 for r in expected)
