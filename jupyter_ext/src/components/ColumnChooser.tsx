@@ -94,6 +94,9 @@ export function ColumnChooser(props: IColumnChooserProps): JSX.Element {
         onClick={() => setOpen(!open)}
       >
         Columns
+        <span className="jp-labtrack-ColumnChooser-caret" aria-hidden="true">
+          ▾
+        </span>
       </Button>
       {open && (
         <div
