@@ -6,7 +6,8 @@ import React from 'react';
 
 import { RunsTable } from '../components/RunsTable';
 import { GroupBy, IRun, IVerdict } from '../tokens';
-import { makeRun } from './fakes';
+import { RunPages } from '../pages';
+import { FakeClient, makeRun } from './fakes';
 
 jest.mock(
   '@jupyterlab/ui-components',
@@ -137,5 +138,52 @@ describe('RunsTable', () => {
     expect(rows().map(r => r.dataset.run)).toEqual(['1', '2']);
     fireEvent.keyDown(screen.getByRole('row', { name: /H1/ }), { key: ' ' });
     expect(rows().map(r => r.dataset.run)).toEqual(['2']);
+  });
+});
+
+describe('RunsTable over server pages', () => {
+  it('shows the loaded rows, placeholders for the others, and asks for the rows in view', async () => {
+    const fake = new FakeClient();
+    fake.runsData = Array.from({ length: 1000 }, (_, i) => makeRun(i + 1));
+    const pages = new RunPages(fake.asClient(), 10);
+    await pages.reset({ filter: '', sort: { id: 'number', desc: true } });
+    render(
+      <RunsTable
+        runs={pages.loaded()}
+        columns={['metrics.acc']}
+        definitions={{}}
+        hypothesisLabel={id => `H${id}`}
+        sorting={[{ id: 'number', desc: true }]}
+        onSortingChange={() => undefined}
+        groupBy="none"
+        selection={new Set()}
+        onClick={() => undefined}
+        onSelect={() => undefined}
+        onOpen={() => undefined}
+        pages={pages}
+      />
+    );
+    // The server's order (newest first), the first page only; the rest are placeholders.
+    expect(rows().map(r => r.dataset.run)).toEqual([
+      '1000',
+      '999',
+      '998',
+      '997',
+      '996',
+      '995',
+      '994',
+      '993',
+      '992',
+      '991'
+    ]);
+    expect(
+      document.querySelectorAll('[aria-busy="true"]').length
+    ).toBeGreaterThan(0);
+    expect(screen.getByRole('grid').getAttribute('aria-rowcount')).toBe('1000');
+    // The rows in view beyond the first page were asked for, a page at a time.
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(fake.queries.slice(1).map(q => [q.offset, q.limit])).toContainEqual([
+      10, 10
+    ]);
   });
 });
