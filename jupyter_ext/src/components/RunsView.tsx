@@ -105,6 +105,11 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
         <HTMLSelect
           className="jp-labtrack-GroupSelect"
           aria-label="Group runs"
+          title={
+            paged
+              ? 'Grouping loads every run of this big store (without it the table pages on the server)'
+              : 'Group the runs by experiment or hypothesis'
+          }
           value={model.view.groupBy}
           options={GROUPS}
           onChange={event =>
