@@ -104,6 +104,8 @@ def select(db: sqlite_utils.Database, text: str | None) -> list[int]:
         ("number = 2", [2]), ("id IN (1, 3)", [1, 3]), ("number = '#3'", [3]),
         ("attribute.uuid = 'u-1'", [1]), ("run_id = 'u-4'", [4]), ("experiment = 'study'", [3, 4]),
         ("notebook = 'a.ipynb'", [1, 2]), ("hypothesis = 1", [2]), ("hypothesis_id IS NULL", [1, 3, 4]),
+        ("hypothesis = 'H1'", [2]), ("hypothesis = 'h1'", [2]), ("hypothesis IN ('H1', 'H9')", [2]),
+        ("hypothesis != 'H1'", []), ("attributes.hypothesis = '1'", [2]),
         ("parent = 1", [3]), ("start_time > '2024-05-02'", [3, 4]),
         ("start >= '2024-05-02T00:00:00Z'", [2, 3, 4]), ("start_time < '2024-05-02T03:00+02:00'", [1, 2]),
         (f"start_time <= {MAY_1}", [1]), ("end_time IS NULL", [3]), ("end > '2024-05-03'", [4]),
@@ -161,6 +163,7 @@ def test_filter_selects_runs(db, text, expected):
         ("not " * 11 + "number = 1", "too deeply nested", 40),
         ("number = 1 or " * 500 + "number = 1", "too many comparisons (at most 500)", 7000),
         ("status = '\ud800'", "invalid character (a lone surrogate)", 10),
+        ("hypothesis = 'first'", "hypothesis takes a hypothesis id: write hypothesis = 3 or hypothesis = 'H3'", 13),
     ],
 )  # fmt: skip
 def test_errors_point_at_the_problem(text, message, position):

@@ -1,12 +1,20 @@
+import { ServerConnection } from '@jupyterlab/services';
 import { IDisposable } from '@lumino/disposable';
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { LabtrackClient } from './client';
 import { RunCollection } from './collection';
+import { RunPages } from './pages';
 import { APIError } from './request';
 import { ViewState } from './viewState';
-import { IHypothesis, IMetricDefinition, IRun, IStatus } from './tokens';
+import {
+  IHypothesis,
+  IMetricDefinition,
+  IRun,
+  IRunsAnswer,
+  IStatus
+} from './tokens';
 
 /** A filter the server refused: its message, and where the mistake is (0-based) when known. */
 export interface IFilterError {
@@ -19,6 +27,11 @@ export interface IExperimentsModelOptions {
   pollInterval?: number;
   /** How many of the newest runs the first request asks for, so the first rows show at once. */
   firstPage?: number;
+  /**
+   * Above this many runs the table pages and sorts on the server (`pages`) instead of loading
+   * every run; grouping still loads them all.
+   */
+  pageAbove?: number;
 }
 
 /**
@@ -37,6 +50,18 @@ export class ExperimentsModel implements IDisposable {
     this.client = client;
     this._pollInterval = options.pollInterval ?? 1000;
     this._firstPage = options.firstPage ?? 200;
+    this._pageAbove = options.pageAbove ?? 5000;
+    this.pages = new RunPages(client);
+    this.pages.answered.connect((_, answer) => this._runs.take(answer));
+    this.view.changed.connect(this._onViewChanged, this);
+  }
+
+  /** The server-side window of rows the table shows when `paged`. */
+  readonly pages: RunPages;
+
+  /** True when the store is big and the table pages and sorts on the server. */
+  get paged(): boolean {
+    return this._paged;
   }
 
   readonly client: LabtrackClient;
@@ -69,6 +94,21 @@ export class ExperimentsModel implements IDisposable {
   /** Why the last request failed (not a filter mistake: see `filterError`), or null. */
   get error(): string | null {
     return this._error;
+  }
+
+  /** True when the last request could not reach the server (not an error answer from it). */
+  get connectionLost(): boolean {
+    return this._connectionLost;
+  }
+
+  /** Try the server again now (after a lost connection): a full reload when nothing loaded yet. */
+  async retry(): Promise<void> {
+    if (!this._loaded || this._poll === null) {
+      await this.refresh();
+      return;
+    }
+    await this._poll.refresh();
+    await this._poll.tick;
   }
 
   /** True while the whole table loads. */
@@ -181,28 +221,41 @@ export class ExperimentsModel implements IDisposable {
       this._change = first.change;
       const present = new Set(first.runs.map(run => run.number));
       this._runs.take(first);
-      this._loaded = true;
-      this._runsUpdated();
-      if (first.total > first.runs.length) {
-        const rest = await this.client.runs({
-          sort: 'number',
-          order: 'desc',
-          offset: this._firstPage
-        });
-        if (generation !== this._generation) {
-          return;
+      this._big = first.total > this._pageAbove;
+      this._paged = this._big && this.view.groupBy === 'none';
+      if (this._paged) {
+        // Big store: only the rows in view come, sorted and filtered by the server.
+        await this._resetPages(first);
+        this._loaded = true;
+        this._error = null;
+        this._connectionLost = false;
+        this._runsUpdated();
+      } else {
+        this._loaded = true;
+        this._runsUpdated();
+        if (first.total > first.runs.length) {
+          const rest = await this.client.runs({
+            sort: 'number',
+            order: 'desc',
+            offset: this._firstPage
+          });
+          if (generation !== this._generation) {
+            return;
+          }
+          this._runs.take(rest);
+          rest.runs.forEach(run => present.add(run.number));
         }
-        this._runs.take(rest);
-        rest.runs.forEach(run => present.add(run.number));
-      }
-      this._runs.keepOnly(present); // runs deleted since the last load go
-      this._runsUpdated();
-      this._error = null;
-      if (this._filter) {
-        await this._fetchMatches(this._filter, ++this._filterSeq);
+        this._runs.keepOnly(present); // runs deleted since the last load go
+        this._runsUpdated();
+        this._error = null;
+        if (this._filter) {
+          await this._fetchMatches(this._filter, ++this._filterSeq);
+        }
+        this._connectionLost = false;
       }
     } catch (error) {
       this._error = messageOf(error);
+      this._connectionLost = isConnectionError(error);
     } finally {
       if (generation === this._generation) {
         this._loading = false;
@@ -222,9 +275,11 @@ export class ExperimentsModel implements IDisposable {
     try {
       status = await this.client.status();
     } catch (error) {
+      this._connectionLost = isConnectionError(error);
       this._setError(messageOf(error));
       throw error;
     }
+    this._connectionLost = false;
     const storeMoved =
       this._status !== null && this._status.store !== status.store;
     this._status = status;
@@ -252,12 +307,19 @@ export class ExperimentsModel implements IDisposable {
     if (updated !== null) {
       changed.push(...this._runs.take(updated));
     }
-    if (this._runs.all.size < status.runs) {
+    if (this._paged) {
+      await this.pages.reload();
+    } else if (!this._big && this._runs.all.size < status.runs) {
       // Runs arrived below the highest number (an import): only a full load finds them.
       await this.refresh();
       return true;
     }
-    if (this._filter && this._runs.matching !== null && changed.length > 0) {
+    if (
+      !this._paged &&
+      this._filter &&
+      this._runs.matching !== null &&
+      changed.length > 0
+    ) {
       await this._updateMatches(changed);
     }
     if (changed.length > 0) {
@@ -273,6 +335,10 @@ export class ExperimentsModel implements IDisposable {
     const text = filter.trim();
     const seq = ++this._filterSeq;
     this._filter = text;
+    if (this._paged) {
+      await this._filterPages(seq);
+      return;
+    }
     if (!text) {
       this._runs.setMatching(null);
       this._filterError = null;
@@ -305,6 +371,76 @@ export class ExperimentsModel implements IDisposable {
     Signal.clearData(this);
   }
 
+  /**
+   * Ask the server for the first page of the current filter and sort; show it once it came, so
+   * a bad filter leaves the last good rows in place. `first` (number order, no filter) saves a
+   * request.
+   */
+  private async _resetPages(first?: IRunsAnswer): Promise<void> {
+    const sort = this.view.sorting[0] ?? { id: 'number', desc: true };
+    const plain = !this._filter && sort.id === 'number' && sort.desc;
+    await this.pages.show(
+      { filter: this._filter, sort },
+      plain ? first : undefined
+    );
+  }
+
+  private async _filterPages(seq: number): Promise<void> {
+    this._filtering = true;
+    this._changed.emit();
+    try {
+      await this._resetPages();
+      if (seq === this._filterSeq) {
+        this._filterError = null;
+      }
+    } catch (error) {
+      if (seq === this._filterSeq) {
+        this._noteFilterError(error);
+      }
+    } finally {
+      if (seq === this._filterSeq) {
+        this._filtering = false;
+        this._runsUpdated();
+        this._changed.emit();
+      }
+    }
+  }
+
+  private _noteFilterError(error: unknown): void {
+    if (error instanceof APIError && error.response.status === 400) {
+      this._filterError = { message: error.message, position: error.position };
+    } else {
+      this._error = messageOf(error);
+    }
+  }
+
+  /** Sorting or grouping changed: a big store re-pages on the server, or loads every run to group. */
+  private _onViewChanged(): void {
+    if (!this._big || !this._loaded) {
+      return;
+    }
+    if (this.view.groupBy !== 'none') {
+      if (this._paged) {
+        this._paged = false;
+        void this.refresh(); // grouping needs every run
+      }
+      return;
+    }
+    const query = this.pages.query;
+    const sort = this.view.sorting[0] ?? { id: 'number', desc: true };
+    if (
+      this._paged &&
+      query !== null &&
+      query.filter === this._filter &&
+      query.sort.id === sort.id &&
+      query.sort.desc === sort.desc
+    ) {
+      return;
+    }
+    this._paged = true;
+    void this._filterPages(++this._filterSeq);
+  }
+
   private async _fetchMatches(text: string, seq: number): Promise<void> {
     this._filtering = true;
     this._changed.emit();
@@ -321,14 +457,7 @@ export class ExperimentsModel implements IDisposable {
       if (seq !== this._filterSeq) {
         return;
       }
-      if (error instanceof APIError && error.response.status === 400) {
-        this._filterError = {
-          message: error.message,
-          position: error.position
-        };
-      } else {
-        this._error = messageOf(error);
-      }
+      this._noteFilterError(error);
     } finally {
       if (seq === this._filterSeq) {
         this._filtering = false;
@@ -361,6 +490,9 @@ export class ExperimentsModel implements IDisposable {
     }
   }
 
+  private _pageAbove: number;
+  private _big = false;
+  private _paged = false;
   private _pollInterval: number;
   private _firstPage: number;
   private _poll: Poll | null = null;
@@ -370,6 +502,7 @@ export class ExperimentsModel implements IDisposable {
   private _change = -1;
   private _status: IStatus | null = null;
   private _error: string | null = null;
+  private _connectionLost = false;
   private _loading = false;
   private _loaded = false;
   private _runs = new RunCollection();
@@ -382,6 +515,14 @@ export class ExperimentsModel implements IDisposable {
   private _changed = new Signal<this, void>(this);
   private _runsChanged = new Signal<this, void>(this);
   private _hypothesesChanged = new Signal<this, void>(this);
+}
+
+/** True for a request that never got an answer (server stopped, network down) or a gateway's 502/504. */
+export function isConnectionError(error: unknown): boolean {
+  if (error instanceof APIError) {
+    return error.response.status === 502 || error.response.status === 504;
+  }
+  return error instanceof ServerConnection.NetworkError;
 }
 
 /** An error's message, for the panel to show. */

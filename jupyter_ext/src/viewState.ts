@@ -51,6 +51,24 @@ export class ViewState {
     this._changed.emit();
   }
 
+  /** The optional columns the user chose (ids such as `params.lr`), or null for the defaults. */
+  get columns(): readonly string[] | null {
+    return this._columns;
+  }
+
+  set columns(value: readonly string[] | null) {
+    if (JSON.stringify(this._columns) !== JSON.stringify(value)) {
+      this._columns = value === null ? null : [...value];
+      this._changed.emit();
+      this._columnsChanged.emit();
+    }
+  }
+
+  /** The user's column choice changed (the panel saves it per store). */
+  get columnsChanged(): ISignal<this, void> {
+    return this._columnsChanged;
+  }
+
   get selection(): ReadonlySet<number> {
     return this._selection;
   }
@@ -89,6 +107,8 @@ export class ViewState {
   private _tab: PanelTab = 'runs';
   private _groupBy: GroupBy = 'none';
   private _sorting: ISort[] = [{ id: 'number', desc: true }];
+  private _columns: string[] | null = null;
+  private _columnsChanged = new Signal<this, void>(this);
   private _selection = new Set<number>();
   private _anchor: number | null = null;
   private _changed = new Signal<this, void>(this);

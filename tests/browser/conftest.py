@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from panel_driver import BIG_RUNS, LONG_RUNS, LONG_STEPS
+from panel_driver import BIG_RUNS, HUGE_RUNS, LONG_RUNS, LONG_STEPS
 
 CHROMIUM = os.environ.get("LABTRACK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -53,6 +53,15 @@ class Lab:
     store: Path
     root: Path
     log: Path
+    app: str = "lab"
+
+    def use_theme(self, name: str) -> None:
+        """Make pages opened from now on use the theme `name` ("JupyterLab Dark", "JupyterLab Light")."""
+        _write_json(
+            self.store.parent
+            / "settings/@jupyterlab/apputils-extension/themes.jupyterlab-settings",
+            {"theme": name},
+        )
 
     def api(self, path: str, **query: Any) -> Any:
         """GET a labtrack REST route (JSON), for tests to check what the panel should show."""
@@ -66,13 +75,21 @@ class Lab:
 
     @contextlib.asynccontextmanager
     async def page(
-        self, path: str = "lab", *, width: int = 1400, height: int = 860
+        self,
+        path: str | None = None,
+        *,
+        width: int = 1400,
+        height: int = 860,
+        ignore: tuple[str, ...] = (),
     ) -> AsyncIterator:
-        """A fresh headless Chromium page, logged in, with JupyterLab loaded and ready.
+        """A fresh headless Chromium page, logged in, with JupyterLab (or Notebook 7) loaded and ready.
 
         Fails at the end of the block if the page raised, or logged an error naming labtrack
-        (JupyterLab logs a plugin that failed to activate to the console).
+        (JupyterLab logs a plugin that failed to activate to the console), unless it contains
+        one of the `ignore` texts (a test that stops the server expects failed requests; Notebook
+        7.6 itself raises one error on load).
         """
+        path = path or ("lab" if self.app == "lab" else "tree")
         from playwright.async_api import async_playwright
 
         errors: list[str] = []
@@ -85,17 +102,27 @@ class Lab:
                     viewport={"width": width, "height": height}, accept_downloads=True
                 )
                 page = await context.new_page()
-                page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+                page.on(
+                    "pageerror",
+                    lambda error: (
+                        errors.append(f"page error: {error}")
+                        if not any(text in str(error) for text in ignore)
+                        else None
+                    ),
+                )
                 page.on(
                     "console",
                     lambda msg: (
                         errors.append(f"console: {msg.text}")
-                        if msg.type == "error" and "labtrack" in msg.text.lower()
+                        if msg.type == "error"
+                        and "labtrack" in msg.text.lower()
+                        and not any(text in msg.text for text in ignore)
                         else None
                     ),
                 )
                 await page.goto(f"{self.url}{path}?token={self.token}")
-                await page.wait_for_selector("#jp-main-dock-panel", timeout=60_000)
+                ready = "#jp-main-dock-panel" if self.app == "lab" else "#jp-main-vsplit-panel"
+                await page.wait_for_selector(ready, timeout=60_000)
                 yield page
             finally:
                 await browser.close()
@@ -138,8 +165,10 @@ def _check_tools() -> None:
 
 
 @contextlib.contextmanager
-def running_lab(base: Path) -> Iterator[Lab]:
-    """Start `jupyter lab` on `base/root` with the store `base/store`; stop it at the end."""
+def running_lab(base: Path, *, app: str = "lab", port: int | None = None) -> Iterator[Lab]:
+    """Start `jupyter lab` (or `jupyter notebook`: app="notebook") on `base/root` with the store
+    `base/store`, on `port` (else a free one); stop it at the end.
+    """
     store, root = base / "store", base / "root"
     root.mkdir(exist_ok=True)
     env = {
@@ -150,17 +179,18 @@ def running_lab(base: Path) -> Iterator[Lab]:
         "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"),
         "LABTRACK_DIR": str(store),
     }
-    # No news or update toast over the page.
-    _write_json(
-        base / "settings/@jupyterlab/apputils-extension/notification.jupyterlab-settings",
-        {"fetchNews": "false", "checkForUpdates": False},
-    )
-    port = _free_port()
+    # No news or update toast over the page (Notebook 7 has neither, and errors on these settings).
+    if app == "lab":
+        _write_json(
+            base / "settings/@jupyterlab/apputils-extension/notification.jupyterlab-settings",
+            {"fetchNews": "false", "checkForUpdates": False},
+        )
+    port = port or _free_port()
     url = f"http://127.0.0.1:{port}/"
     log = base / "jupyter-lab.log"
     command = [
         str(Path(sys.executable).parent / "jupyter"),
-        "lab",
+        app,
         "--no-browser",
         "--allow-root",
         "--ServerApp.ip=127.0.0.1",
@@ -168,13 +198,13 @@ def running_lab(base: Path) -> Iterator[Lab]:
         "--ServerApp.port_retries=0",
         f"--ServerApp.root_dir={root}",
         f"--IdentityProvider.token={TOKEN}",
-        "--LabApp.news_url=",
+        *(["--LabApp.news_url="] if app == "lab" else []),
     ]
     with log.open("w") as log_file:
         process = subprocess.Popen(command, env=env, stdout=log_file, stderr=subprocess.STDOUT)
     try:
         _wait_until_up(f"{url}api/status?token={TOKEN}", process, log)
-        yield Lab(url=url, token=TOKEN, store=store, root=root, log=log)
+        yield Lab(url=url, token=TOKEN, store=store, root=root, log=log, app=app)
     finally:
         process.terminate()
         try:
@@ -259,3 +289,79 @@ def big_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     print(f"\nbig store filled in {time.perf_counter() - started:.1f} s")
     with running_lab(base) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def huge_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """A `jupyter lab` whose store holds 100,000 runs (filled in about two minutes)."""
+    _check_tools()
+    base = tmp_path_factory.mktemp("huge-lab")
+    started = time.perf_counter()
+    command = [sys.executable, str(HERE / "fill_store.py"), str(base / "store")]
+    subprocess.run([*command, "--runs", str(HUGE_RUNS), "--long", "0"], check=True)
+    print(f"\nhuge store filled in {time.perf_counter() - started:.1f} s")
+    with running_lab(base) as server:
+        yield server
+
+
+NOTEBOOK7_RUNS = """
+import labtrack as lt
+lt.open(STORE)
+lt.metric("acc", goal="max", store_wide=True)
+for i in range(6):
+    with lt.run(f"try-{i}", params={"lr": 0.01 * (i + 1), "depth": 2 + i % 3}):
+        lt.log(acc=0.7 + i / 50, loss=0.5 - i / 40)
+"""
+
+
+@pytest.fixture(scope="session")
+def notebook7(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """`jupyter notebook` (7) over a store of six runs, with `study.ipynb` in its root."""
+    import nbformat
+
+    _check_tools()
+    base = tmp_path_factory.mktemp("notebook7")
+    script = f"STORE = {str(base / 'store')!r}\n{NOTEBOOK7_RUNS}"
+    subprocess.run([sys.executable, "-c", script], check=True)
+    (base / "root").mkdir()
+    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook = nbformat.v4.new_notebook(metadata={"kernelspec": kernel})
+    notebook.cells.append(nbformat.v4.new_code_cell("%load_ext labtrack"))
+    nbformat.write(notebook, base / "root" / "study.ipynb")
+    with running_lab(base, app="notebook") as server:
+        yield server
+
+
+class RestartableLab:
+    """A `jupyter lab` a test can stop and start again on the same port and store."""
+
+    def __init__(self, base: Path) -> None:
+        self.base, self.port = base, _free_port()
+        self._stack: contextlib.ExitStack | None = None
+        self.lab: Lab | None = None
+
+    def start(self) -> Lab:
+        self._stack = contextlib.ExitStack()
+        self.lab = self._stack.enter_context(running_lab(self.base, port=self.port))
+        return self.lab
+
+    def stop(self) -> None:
+        if self._stack is not None:
+            self._stack.close()
+            self._stack = None
+
+
+@pytest.fixture
+def restartable_lab(tmp_path: Path) -> Iterator[RestartableLab]:
+    """A lab over a store of two runs, started; stopped at the end whatever happened."""
+    _check_tools()
+    script = f"import labtrack as lt\nlt.open({str(tmp_path / 'store')!r})\n" + (
+        "for i in range(2):\n    with lt.run(f'r{i}', params={'lr': i}):\n        lt.log(acc=i / 2)\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)
+    server = RestartableLab(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

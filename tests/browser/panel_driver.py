@@ -20,6 +20,8 @@ TIMINGS = RESULTS / "panel-timings.json"
 
 # The big store of the speed tests: many runs, and a few long ones.
 BIG_RUNS, LONG_RUNS, LONG_STEPS = 10_000, 20, 10_000
+# The store of the paging test: the table must not load it whole.
+HUGE_RUNS = 100_000
 
 PANEL = "#labtrack-panel"
 TAB = '.jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id="labtrack-panel"]'
@@ -48,6 +50,38 @@ async def widen_sidebar(page: Any, width: int) -> None:
     await page.mouse.down()
     await page.mouse.move(stack["x"] + width, y, steps=4)
     await page.mouse.up()
+
+
+async def resize_sidebar(page: Any, width: int) -> None:
+    """Drag the split handle at the panel's right edge so the panel is `width` px wide (JupyterLab
+    and Notebook 7 alike).
+    """
+    box = await page.locator(PANEL).bounding_box()
+    edge = box["x"] + box["width"]
+    handles = await page.locator(".lm-SplitPanel-handle").evaluate_all(
+        """(hs, edge) => hs.map(h => h.getBoundingClientRect())
+            .filter(r => r.width > 0 && r.height > 100)
+            .map(r => [r.x + r.width / 2, r.y + r.height / 2, Math.abs(r.x - edge)])""",
+        edge,
+    )
+    x, y, _ = min(handles, key=lambda h: h[2])
+    await page.mouse.move(x, y)
+    await page.mouse.down()
+    await page.mouse.move(box["x"] + width, y, steps=4)
+    await page.mouse.up()
+
+
+async def table_fits(page: Any, column: str) -> bool:
+    """True when the header of `column` lies inside the table's visible width (no sideways scroll)."""
+    return await page.evaluate(
+        """([panel, column]) => {
+            const table = document.querySelector(`${panel} .jp-labtrack-RunsTable`);
+            const header = table.querySelector(`.jp-labtrack-RunsTable-th[data-column="${column}"]`);
+            const t = table.getBoundingClientRect(), h = header.getBoundingClientRect();
+            return table.scrollLeft === 0 && h.left >= t.left && h.right <= t.left + table.clientWidth + 0.5;
+        }""",
+        [PANEL, column],
+    )
 
 
 async def row(page: Any, number: int) -> Any:

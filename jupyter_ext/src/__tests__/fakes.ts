@@ -68,6 +68,19 @@ export class FakeClient {
         query.order === 'desc' ? b.number - a.number : a.number - b.number
       );
     }
+    if (query.sort?.startsWith('metrics.')) {
+      // Like the server: by value, missing values last in both orders.
+      const name = query.sort.slice('metrics.'.length);
+      const sign = query.order === 'desc' ? -1 : 1;
+      runs.sort((a, b) => {
+        const x = a.metrics[name] ?? null;
+        const y = b.metrics[name] ?? null;
+        if (x === null || y === null) {
+          return x === y ? 0 : x === null ? 1 : -1;
+        }
+        return sign * (x - y) || a.number - b.number;
+      });
+    }
     const total = runs.length;
     runs = runs.slice(
       query.offset ?? 0,

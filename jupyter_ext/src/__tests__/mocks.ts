@@ -33,3 +33,33 @@ export const coreutils = {
     join: (...parts: string[]): string => parts.join('/').replace(/\/+/g, '/')
   }
 };
+
+/** Plain HTML stand-ins for the @jupyterlab/ui-components the runs tab uses. */
+export const uiComponents = (() => {
+  // Required lazily so that specs without React do not load it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const React = require('react') as typeof import('react');
+  type Props = { [key: string]: unknown; children?: unknown };
+  const strip = ({ small, minimal, ...rest }: Props): Props => {
+    void small;
+    void minimal;
+    return rest;
+  };
+  return {
+    Button: (props: Props) =>
+      React.createElement('button', { type: 'button', ...strip(props) }),
+    InputGroup: (props: Props) => React.createElement('input', strip(props)),
+    HTMLSelect: ({ options, ...props }: Props) =>
+      React.createElement(
+        'select',
+        strip(props),
+        (options as { value: string; label: string }[]).map(option =>
+          React.createElement(
+            'option',
+            { key: option.value, value: option.value },
+            option.label
+          )
+        )
+      )
+  };
+})();

@@ -4,6 +4,7 @@ import React from 'react';
 import { useSignals } from '../hooks';
 import { ExperimentsModel } from '../model';
 import { IRunActions, PanelTab } from '../tokens';
+import { ConnectionBanner } from './ConnectionBanner';
 import { HypothesesView } from './HypothesesView';
 import { RunsView } from './RunsView';
 import { StoreSummary } from './StoreSummary';
@@ -13,9 +14,17 @@ export interface IExperimentsPanelProps {
   actions: IRunActions;
 }
 
-const TABS: { id: PanelTab; label: string }[] = [
-  { id: 'runs', label: 'Runs' },
-  { id: 'hypotheses', label: 'Hypotheses' }
+const TABS: { id: PanelTab; label: string; title: string }[] = [
+  {
+    id: 'runs',
+    label: 'Runs',
+    title: 'The runs of the store: filter, sort, select, compare'
+  },
+  {
+    id: 'hypotheses',
+    label: 'Hypotheses',
+    title: 'The hypotheses and their verdicts'
+  }
 ];
 
 /** The side panel: a header with the Runs / Hypotheses tabs and refresh, the view, the store. */
@@ -35,7 +44,21 @@ export function ExperimentsPanel(props: IExperimentsPanelProps): JSX.Element {
               aria-selected={model.view.tab === tab.id}
               className={`jp-labtrack-tab${model.view.tab === tab.id ? ' jp-mod-active' : ''}`}
               data-tab={tab.id}
+              id={`labtrack-tab-${tab.id}`}
+              title={tab.title}
+              tabIndex={model.view.tab === tab.id ? 0 : -1}
               onClick={() => (model.view.tab = tab.id)}
+              onKeyDown={event => {
+                // The tablist pattern: arrows move between the tabs, Tab leaves them.
+                if (event.key === 'ArrowRight' || event.key === 'ArrowLeft') {
+                  event.preventDefault();
+                  const index = TABS.findIndex(t => t.id === tab.id);
+                  const step = event.key === 'ArrowRight' ? 1 : -1;
+                  const next = TABS[(index + step + TABS.length) % TABS.length];
+                  model.view.tab = next.id;
+                  document.getElementById(`labtrack-tab-${next.id}`)?.focus();
+                }
+              }}
             >
               {tab.label}
               {tab.id === 'hypotheses' && count > 0 ? ` (${count})` : ''}
@@ -49,6 +72,9 @@ export function ExperimentsPanel(props: IExperimentsPanelProps): JSX.Element {
           enabled={!model.loading}
         />
       </header>
+      {model.connectionLost && (
+        <ConnectionBanner detail={model.error} onRetry={() => model.retry()} />
+      )}
       {model.view.tab === 'runs' ? (
         <RunsView model={model} actions={actions} />
       ) : (
@@ -56,7 +82,7 @@ export function ExperimentsPanel(props: IExperimentsPanelProps): JSX.Element {
       )}
       <StoreSummary
         status={model.status}
-        error={model.error}
+        error={model.connectionLost ? null : model.error}
         loading={model.loading}
       />
     </div>

@@ -1,9 +1,6 @@
 import {
-  ExpandedState,
   flexRender,
   getCoreRowModel,
-  getExpandedRowModel,
-  getGroupedRowModel,
   getSortedRowModel,
   Header,
   Row,
@@ -14,15 +11,21 @@ import {
 import { useVirtualizer } from '@tanstack/react-virtual';
 import React, { useEffect, useMemo, useRef, useState } from 'react';
 
-import { columnMeta, HIDDEN_COLUMNS, runColumns } from '../columns';
+import { columnMeta, runColumns } from '../columns';
+import { groupItems, IGroupItem, NONE_GROUP, TableItem } from '../groups';
+import { RunPages } from '../pages';
 import { ClickMode } from '../runs';
-import { GroupBy, IMetricDefinition, IRun, ISort } from '../tokens';
+import { GroupBy, IMetricDefinition, IRun, ISort, IVerdict } from '../tokens';
+import { VerdictBadge } from './VerdictBadge';
 
 export interface IRunsTableProps {
   runs: readonly IRun[];
-  metrics: readonly string[];
+  /** The optional columns as ids (`metrics.acc`, `params.lr`, …; see columnChoice.ts). */
+  columns: readonly string[];
   definitions: { readonly [metric: string]: IMetricDefinition };
   hypothesisLabel: (id: number) => string;
+  /** A hypothesis's verdict, for the badge on its group row. */
+  hypothesisVerdict?: (id: number) => IVerdict | null;
   sorting: ISort[];
   onSortingChange: (sorting: ISort[]) => void;
   groupBy: GroupBy;
@@ -33,32 +36,37 @@ export interface IRunsTableProps {
   onOpen: (number: number) => void;
   /** The table scrolls back to its top when this changes (a new filter, sort or grouping). */
   scrollKey?: string;
+  /**
+   * A big store's server-side window: rows come from it as they scroll into view, sorted by the
+   * server (`runs` are then its loaded rows, and grouping is off).
+   */
+  pages?: RunPages;
 }
 
 const ROW_HEIGHT = 26;
 
 /**
- * The runs table: TanStack Table for columns, sorting and grouping, TanStack Virtual so only the
- * rows in view are in the DOM (10,000 runs stay smooth).
+ * The runs table: TanStack Table for columns and sorting, group rows from groups.ts ("(none)"
+ * last and folded), TanStack Virtual so only the rows in view are in the DOM.
  */
 export function RunsTable(props: IRunsTableProps): JSX.Element {
-  const { runs, metrics, definitions, hypothesisLabel, sorting, groupBy } =
-    props;
+  const { runs, columns: chosen, definitions, hypothesisLabel } = props;
+  const { sorting, groupBy, hypothesisVerdict } = props;
   const { selection, onClick, onSelect, onOpen, onSortingChange, scrollKey } =
     props;
-  const [expanded, setExpanded] = useState<ExpandedState>(true);
+  const { pages } = props;
+  // Groups folded by the user; "(none)" starts folded so the grouped runs come first.
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(
+    () => new Set([NONE_GROUP])
+  );
   const [cursor, setCursor] = useState<number | null>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
 
   const columns = useMemo(
-    () => runColumns({ metrics, definitions, hypothesisLabel }),
-    [metrics.join('\u0000'), definitions, hypothesisLabel]
+    () => runColumns({ columns: chosen, definitions, hypothesisLabel }),
+    [chosen.join('\u0000'), definitions, hypothesisLabel]
   );
-  const grouping = useMemo(
-    () => (groupBy === 'none' ? [] : [groupBy]),
-    [groupBy]
-  );
-  useEffect(() => setExpanded(true), [groupBy]);
+  useEffect(() => setCollapsed(new Set([NONE_GROUP])), [groupBy]);
   useEffect(() => {
     if (scrollRef.current) {
       scrollRef.current.scrollTop = 0;
@@ -68,39 +76,68 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
   const table = useReactTable<IRun>({
     data: runs as IRun[],
     columns,
-    state: {
-      sorting,
-      grouping,
-      expanded,
-      columnVisibility: HIDDEN_COLUMNS
-    },
+    state: { sorting },
     onSortingChange: (updater: Updater<SortingState>) =>
       onSortingChange(
         typeof updater === 'function' ? updater(sorting) : updater
       ),
-    onExpandedChange: setExpanded,
     getRowId: run => String(run.number),
     getCoreRowModel: getCoreRowModel(),
     getSortedRowModel: getSortedRowModel(),
-    getGroupedRowModel: getGroupedRowModel(),
-    getExpandedRowModel: getExpandedRowModel(),
-    groupedColumnMode: false,
-    autoResetExpanded: false,
+    manualSorting: pages !== undefined, // the server sorted the pages
     enableSortingRemoval: false
   });
 
-  const rows = table.getRowModel().rows;
-  const order = useMemo(
-    () =>
-      rows.filter(row => !row.getIsGrouped()).map(row => row.original.number),
-    [rows]
+  const sortedRows = table.getRowModel().rows;
+  const rowOf = useMemo(
+    () => new Map(sortedRows.map(row => [row.original.number, row])),
+    [sortedRows]
   );
+  const items = useMemo(
+    () =>
+      groupItems(
+        sortedRows.map(row => row.original),
+        groupBy,
+        collapsed
+      ),
+    [sortedRows, groupBy, collapsed]
+  );
+  const order = useMemo(
+    () => items.flatMap(item => (item.kind === 'run' ? [item.run.number] : [])),
+    [items]
+  );
+  const toggleGroup = (key: string): void =>
+    setCollapsed(previous => {
+      const next = new Set(previous);
+      if (!next.delete(key)) {
+        next.add(key);
+      }
+      return next;
+    });
+  const count = pages ? (pages.total ?? 0) : items.length;
+  const itemAt = (index: number): TableItem | null => {
+    if (!pages) {
+      return items[index];
+    }
+    const run = pages.runAt(index);
+    return run ? { kind: 'run', run } : null;
+  };
   const virtualizer = useVirtualizer({
-    count: rows.length,
+    count,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12
   });
+
+  const slots = virtualizer.getVirtualItems();
+  // Group rows span the visible width, not the full (scrollable) width of the columns.
+  const visibleWidth =
+    scrollRef.current?.clientWidth ?? virtualizer.scrollRect?.width;
+  const firstSlot = slots.length > 0 ? slots[0].index : 0;
+  const lastSlot = slots.length > 0 ? slots[slots.length - 1].index : 0;
+  useEffect(() => {
+    pages?.ensure(firstSlot, lastSlot + 1); // fetch the pages scrolled into view
+  }, [pages, firstSlot, lastSlot, pages?.version]);
 
   const headers = table.getHeaderGroups()[0].headers;
   const template = headers
@@ -122,9 +159,11 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
     const next = order[Math.min(order.length - 1, Math.max(0, from + step))];
     setCursor(next);
     onClick(next, extend ? 'range' : 'single', order);
-    const index = rows.findIndex(
-      row => !row.getIsGrouped() && row.original.number === next
-    );
+    const index = pages
+      ? pages.indexOf(next)
+      : items.findIndex(
+          item => item.kind === 'run' && item.run.number === next
+        );
     virtualizer.scrollToIndex(index, { align: 'auto' });
   };
 
@@ -154,28 +193,51 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
     onClick(number, mode, order);
   };
 
+  const renderGroup = (group: IGroupItem): JSX.Element => {
+    const label =
+      group.key === NONE_GROUP
+        ? '(none)'
+        : group.hypothesis !== null
+          ? hypothesisLabel(group.hypothesis)
+          : group.key;
+    const verdict =
+      group.hypothesis !== null && hypothesisVerdict
+        ? hypothesisVerdict(group.hypothesis)
+        : null;
+    const count = `${group.count} run${group.count === 1 ? '' : 's'}`;
+    return (
+      <div
+        className="jp-labtrack-RunsTable-group"
+        role="row"
+        tabIndex={0}
+        style={visibleWidth ? { width: visibleWidth } : undefined}
+        aria-expanded={group.expanded}
+        aria-label={`${label}: ${count}${verdict ? `, ${verdict.label}` : ''}`}
+        data-group={label}
+        onClick={() => toggleGroup(group.key)}
+        onKeyDown={event => {
+          if (event.key === 'Enter' || event.key === ' ') {
+            event.preventDefault();
+            event.stopPropagation();
+            toggleGroup(group.key);
+          }
+        }}
+      >
+        <span className="jp-labtrack-RunsTable-caret" aria-hidden="true">
+          {group.expanded ? '▾' : '▸'}
+        </span>
+        <span className="jp-labtrack-RunsTable-groupLabel" title={label}>
+          {label}
+        </span>
+        {verdict && <VerdictBadge label={verdict.label} weak={verdict.weak} />}
+        <span className="jp-labtrack-RunsTable-groupCount" title={count}>
+          {group.count}
+        </span>
+      </div>
+    );
+  };
+
   const renderRow = (row: Row<IRun>): JSX.Element => {
-    if (row.getIsGrouped()) {
-      const label = String(row.groupingValue ?? '') || '(none)';
-      return (
-        <div
-          className="jp-labtrack-RunsTable-group"
-          role="row"
-          data-group={label}
-          onClick={row.getToggleExpandedHandler()}
-        >
-          <span className="jp-labtrack-RunsTable-caret" aria-hidden="true">
-            {row.getIsExpanded() ? '▾' : '▸'}
-          </span>
-          <span className="jp-labtrack-RunsTable-groupLabel" title={label}>
-            {label}
-          </span>
-          <span className="jp-labtrack-RunsTable-groupCount">
-            {row.subRows.length}
-          </span>
-        </div>
-      );
-    }
     const run = row.original;
     const selected = selection.has(run.number);
     return (
@@ -287,7 +349,7 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
       className="jp-labtrack-RunsTable"
       ref={scrollRef}
       role="grid"
-      aria-rowcount={order.length}
+      aria-rowcount={pages ? count : order.length}
       aria-multiselectable="true"
       tabIndex={0}
       onKeyDown={onKeyDown}
@@ -304,18 +366,39 @@ export function RunsTable(props: IRunsTableProps): JSX.Element {
           className="jp-labtrack-RunsTable-body"
           style={{ height: virtualizer.getTotalSize() }}
         >
-          {virtualizer.getVirtualItems().map(item => (
-            <div
-              key={rows[item.index].id}
-              className="jp-labtrack-RunsTable-slot"
-              style={{
-                height: item.size,
-                transform: `translateY(${item.start}px)`
-              }}
-            >
-              {renderRow(rows[item.index])}
-            </div>
-          ))}
+          {slots.map(slot => {
+            const item = itemAt(slot.index);
+            if (item === null) {
+              return (
+                <div
+                  key={`slot:${slot.index}`}
+                  className="jp-labtrack-RunsTable-slot jp-mod-loading"
+                  style={{
+                    height: slot.size,
+                    transform: `translateY(${slot.start}px)`
+                  }}
+                  aria-busy="true"
+                />
+              );
+            }
+            const row = item.kind === 'run' ? rowOf.get(item.run.number) : null;
+            return (
+              <div
+                key={
+                  item.kind === 'run' ? item.run.number : `group:${item.key}`
+                }
+                className="jp-labtrack-RunsTable-slot"
+                style={{
+                  height: slot.size,
+                  transform: `translateY(${slot.start}px)`
+                }}
+              >
+                {item.kind === 'group'
+                  ? renderGroup(item)
+                  : row && renderRow(row)}
+              </div>
+            );
+          })}
         </div>
       </div>
     </div>

@@ -1,9 +1,11 @@
 import { Button, HTMLSelect } from '@jupyterlab/ui-components';
-import React, { useCallback } from 'react';
+import React, { useCallback, useMemo } from 'react';
 
+import { columnOffer, defaultColumns } from '../columnChoice';
 import { useSignals } from '../hooks';
 import { ExperimentsModel } from '../model';
-import { GroupBy, IRunActions } from '../tokens';
+import { GroupBy, IRunActions, IVerdict } from '../tokens';
+import { ColumnChooser } from './ColumnChooser';
 import { FilterBox } from './FilterBox';
 import { RunsTable } from './RunsTable';
 
@@ -11,6 +13,9 @@ export interface IRunsViewProps {
   model: ExperimentsModel;
   actions: IRunActions;
 }
+
+/** In a big store, the column defaults look at this many first rows. */
+const FIRST_ROWS = 200;
 
 const GROUPS: { value: GroupBy; label: string }[] = [
   { value: 'none', label: 'No grouping' },
@@ -25,7 +30,8 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
     model.runsChanged,
     model.view.changed,
     model.view.selectionChanged,
-    model.hypothesesChanged
+    model.hypothesesChanged,
+    model.pages.changed
   );
   const hypothesisLabel = useCallback(
     (id: number): string => {
@@ -34,13 +40,57 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
     },
     [model, model.hypotheses]
   );
-  const runs = model.runs;
+  const hypothesisVerdict = useCallback(
+    (id: number): IVerdict | null => model.hypothesis(id)?.verdict ?? null,
+    [model, model.hypotheses]
+  );
+  const paged = model.paged;
+  const pageVersion = model.pages.version;
+  // A big store shows the server's pages: the loaded rows stand for the runs shown.
+  const runs = useMemo(
+    () => (paged ? model.pages.loaded() : model.runs),
+    [paged, paged ? pageVersion : model.runs]
+  );
+  // Defaults follow the runs shown (a filter changes them); a choice made once stays.
+  const sample = paged ? runs.slice(0, FIRST_ROWS) : runs;
+  const defaults = useMemo(
+    () => defaultColumns(sample, model.definitions),
+    [paged ? sample.map(run => run.number).join(',') : runs, model.definitions]
+  );
+  const offer = useMemo(
+    () =>
+      columnOffer(
+        model.metricNames,
+        model.paramNames,
+        model.definitions,
+        model.allRuns.values()
+      ),
+    [model.version, model.metricNames, model.paramNames, model.definitions]
+  );
+  const vocabulary = useMemo(
+    () => ({
+      params: model.paramNames,
+      metrics: model.metricNames,
+      tags: offer.tags,
+      hypotheses: model.hypotheses
+    }),
+    [offer, model.hypotheses]
+  );
+  const columns = model.view.columns ?? defaults;
   const selected = model.view.selectedNumbers;
-  const total = model.allRuns.size;
+  const visible = useMemo(() => new Set(runs.map(run => run.number)), [runs]);
+  // A big store's window does not hold every match: no hidden count there.
+  const hidden = paged ? [] : selected.filter(number => !visible.has(number));
+  const total = paged
+    ? model.filter
+      ? (model.status?.runs ?? 0)
+      : (model.pages.total ?? 0)
+    : model.allRuns.size;
+  const matching = paged ? (model.pages.total ?? 0) : runs.length;
   const shown =
-    runs.length === total
+    matching === total
       ? `${total.toLocaleString('en-US')} run${total === 1 ? '' : 's'}`
-      : `${runs.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} runs`;
+      : `${matching.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} runs`;
 
   return (
     <div className="jp-labtrack-RunsView">
@@ -49,22 +99,39 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
         error={model.filterError}
         busy={model.filtering}
         onApply={filter => void model.applyFilter(filter)}
+        vocabulary={vocabulary}
       />
       <div className="jp-labtrack-toolbar">
         <HTMLSelect
           className="jp-labtrack-GroupSelect"
           aria-label="Group runs"
+          title={
+            paged
+              ? 'Grouping loads every run of this big store (without it the table pages on the server)'
+              : 'Group the runs by experiment or hypothesis'
+          }
           value={model.view.groupBy}
           options={GROUPS}
           onChange={event =>
             (model.view.groupBy = event.currentTarget.value as GroupBy)
           }
         />
+        <ColumnChooser
+          offer={offer}
+          columns={columns}
+          isDefault={model.view.columns === null}
+          definitions={model.definitions}
+          onChange={chosen => (model.view.columns = chosen)}
+        />
         <Button
           small
           className="jp-labtrack-CompareButton jp-labtrack-primary"
           disabled={selected.length < 2}
-          title="Compare the selected runs (select with click, shift-click, ctrl-click)"
+          title={
+            hidden.length > 0
+              ? `Compare the ${selected.length} selected runs, ${hidden.length} of them hidden by the filter`
+              : 'Compare the selected runs (select with click, shift-click, ctrl-click)'
+          }
           onClick={() => actions.compare(selected)}
         >
           Compare{selected.length > 1 ? ` (${selected.length})` : ''}
@@ -79,9 +146,34 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
         >
           Details
         </Button>
+      </div>
+      <div className="jp-labtrack-statusLine">
         <span className="jp-labtrack-runCount" aria-live="polite">
           {shown}
           {selected.length > 0 ? ` · ${selected.length} selected` : ''}
+          {hidden.length > 0 && (
+            <>
+              {', '}
+              <span
+                className="jp-labtrack-hiddenSelection"
+                title={`Selected but hidden by the filter: #${hidden.join(', #')}`}
+              >
+                {hidden.length} hidden
+              </span>
+              <button
+                type="button"
+                className="jp-labtrack-linkButton"
+                title="Unselect the runs the filter hides"
+                onClick={() =>
+                  model.view.setSelection(
+                    selected.filter(number => visible.has(number))
+                  )
+                }
+              >
+                unselect
+              </button>
+            </>
+          )}
         </span>
       </div>
       {model.loaded && total === 0 ? (
@@ -92,16 +184,17 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
             with <code>%%track</code>; the run shows here when the cell ends.
           </p>
         </div>
-      ) : model.loaded && runs.length === 0 ? (
+      ) : model.loaded && matching === 0 ? (
         <div className="jp-labtrack-empty">
           <p>No run matches the filter.</p>
         </div>
       ) : (
         <RunsTable
           runs={runs}
-          metrics={model.headlineMetrics}
+          columns={columns}
           definitions={model.definitions}
           hypothesisLabel={hypothesisLabel}
+          hypothesisVerdict={hypothesisVerdict}
           sorting={model.view.sorting}
           onSortingChange={sorting => (model.view.sorting = sorting)}
           groupBy={model.view.groupBy}
@@ -112,6 +205,7 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
           onSelect={numbers => model.view.setSelection(numbers)}
           onOpen={number => actions.openRun(number)}
           scrollKey={model.filter}
+          pages={paged ? model.pages : undefined}
         />
       )}
     </div>

@@ -3,9 +3,11 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
+import { IStateDB } from '@jupyterlab/statedb';
 
 import { commandActions } from '../actions';
 import { LabtrackClient } from '../client';
+import { ColumnMemory } from '../columnMemory';
 import { flaskIcon } from '../icons';
 import { ExperimentsModel } from '../model';
 import { CommandIDs, ILabtrack, PANEL_ID } from '../tokens';
@@ -18,10 +20,11 @@ export const panelPlugin: JupyterFrontEndPlugin<ILabtrack> = {
     'The labtrack Experiments side panel: runs and hypotheses of the store.',
   autoStart: true,
   provides: ILabtrack,
-  optional: [ILayoutRestorer],
+  optional: [ILayoutRestorer, IStateDB],
   activate: (
     app: JupyterFrontEnd,
-    restorer: ILayoutRestorer | null
+    restorer: ILayoutRestorer | null,
+    stateDB: IStateDB | null
   ): ILabtrack => {
     const client = new LabtrackClient(app.serviceManager.serverSettings);
     const model = new ExperimentsModel(client);
@@ -33,6 +36,10 @@ export const panelPlugin: JupyterFrontEndPlugin<ILabtrack> = {
     widget.title.caption = 'Experiments';
     shell.add(widget, 'left', { rank: 300 });
     restorer?.add(widget, PANEL_ID);
+    if (stateDB !== null) {
+      // The chosen columns are remembered per store (the store's path is the key).
+      new ColumnMemory(model, stateDB);
+    }
 
     commands.addCommand(CommandIDs.open, {
       label: 'Open experiments panel',

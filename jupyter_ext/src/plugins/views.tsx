@@ -15,6 +15,7 @@ import React from 'react';
 import { commandActions } from '../actions';
 import { CompareView } from '../components/CompareView';
 import { RunDetailsView } from '../components/RunDetailsView';
+import { addToMainOrDown } from '../downArea';
 import { flaskIcon } from '../icons';
 import { messageOf } from '../model';
 import { openCell } from '../notebook';
@@ -69,7 +70,7 @@ export const viewsPlugin: JupyterFrontEndPlugin<void> = {
       widget.title.icon = flaskIcon;
       widget.title.closable = true;
       void tracker.add(widget);
-      shell.add(widget, 'main');
+      addToMainOrDown(shell, widget); // Notebook 7: its bottom area
       shell.activateById(id);
     };
 

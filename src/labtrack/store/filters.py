@@ -371,8 +371,18 @@ class _Parser:
                 value = value.lower()  # MLflow users write 'FINISHED'
             elif field == Field("attribute", "number") and isinstance(value, str):
                 value = int(value[1:]) if re.fullmatch("#[0-9]{1,18}", value) else value  # '#12'
+            elif field == Field("attribute", "hypothesis") and isinstance(value, str):
+                value = self.hypothesis_id(value, src, op, token)  # the panel shows 'H3'
             values.append(value)
         return Comparison(field, op, tuple(values))
+
+    def hypothesis_id(self, value: str, src: str, op: str, token: _Token) -> Value:
+        """`'H3'`, `'h3'` or `'3'` -> 3: hypotheses are numbered, the panel writes them `H3`."""
+        if match := re.fullmatch(r"\s*[Hh]?([0-9]{1,18})\s*", value):
+            return int(match.group(1))
+        if "LIKE" in op:
+            return value
+        self.fail(f"{src} takes a hypothesis id: write {src} = 3 or {src} = 'H3'", token)
 
 
 def _epoch(text: str) -> float | None:
