@@ -89,14 +89,14 @@ export function diffLines(
         i += 1;
         j += 1;
       } else if (
-        j < m &&
-        (i === n || lcs[i * width + j + 1] >= lcs[(i + 1) * width + j])
+        i < n &&
+        (j === m || lcs[(i + 1) * width + j] >= lcs[i * width + j + 1])
       ) {
-        out.push({ kind: 'add', text: other[b], oldNo: null, newNo: b + 1 });
-        j += 1;
-      } else {
         out.push({ kind: 'del', text: base[a], oldNo: a + 1, newNo: null });
         i += 1;
+      } else {
+        out.push({ kind: 'add', text: other[b], oldNo: null, newNo: b + 1 });
+        j += 1;
       }
     }
   }

@@ -116,6 +116,7 @@ export function BarChart(props: IBarChartProps): JSX.Element {
       data as uPlot.AlignedData,
       target
     );
+    target.dataset.axisColor = themeColor('--jp-ui-font-color2', '#616161');
     const observer = new ResizeObserver(() => {
       if (Math.abs(plot.width - width()) > 1) {
         plot.setSize({ width: width(), height });

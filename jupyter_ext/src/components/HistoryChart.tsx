@@ -115,6 +115,7 @@ export function HistoryChart(props: IHistoryChartProps): JSX.Element {
       target
     );
     uplotRef.current = plot;
+    target.dataset.axisColor = themeColor('--jp-ui-font-color2', '#616161');
     const observer = new ResizeObserver(() => {
       if (Math.abs(plot.width - width()) > 1) {
         plot.setSize({ width: width(), height });
