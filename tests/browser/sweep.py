@@ -26,6 +26,8 @@ def fit(lr, width, dropout, seed, steps=25):
 """
 
 OPTIMIZERS = ("adam", "sgd", "rmsprop")
+# How many runs the `sweep_lab` store holds.
+SWEEP_RUNS = 50
 
 
 def sweep_cell(i: int) -> str:
@@ -62,7 +64,10 @@ def run_sweep(folder: Path, store: Path, count: int) -> Path:
     try:
         started = time.perf_counter()
         NotebookClient(
-            notebook, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+            notebook,
+            timeout=180,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(folder)}},
         ).execute()
         print(f"\nsweep notebook ({count} runs) executed in {time.perf_counter() - started:.1f} s")
     finally:

@@ -6,30 +6,26 @@ brushing, theme changes and live charts, on runs a real kernel recorded (`sweep.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import time
 
 import pytest
-from conftest import Lab, _check_tools, running_lab
-from panel_driver import PANEL, ROW, TAB, apply_filter, open_panel, row, screenshot
+from panel_driver import (
+    PANEL,
+    ROW,
+    TAB,
+    apply_filter,
+    open_panel,
+    record_timing,
+    row,
+    screenshot,
+)
 from playwright.async_api import expect
-from sweep import run_sweep
+from sweep import SWEEP_RUNS
 from test_panel_runs import record_runs
 
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio]
 
-SWEEP_RUNS = 50
 VIEW = ".jp-labtrack-CompareView[data-runs]"
-
-
-@pytest.fixture(scope="module")
-def sweep_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    """A `jupyter lab` whose store holds the 50 runs of the sweep notebook (recorded by a kernel)."""
-    _check_tools()
-    base = tmp_path_factory.mktemp("sweep-lab")
-    (base / "root").mkdir()
-    run_sweep(base / "root", base / "store", SWEEP_RUNS)
-    with running_lab(base) as server:
-        yield server
 
 
 async def compare_first(page, count: int, *, sidebar: int = 280):
@@ -191,8 +187,15 @@ async def test_parallel_coordinates_legend_missing_and_brush_filters_table(sweep
         await expect(legend).to_contain_text("higher is better")
         # dropout is set in every third run only: the others sit on a "missing" tick, so the
         # params table and the axes agree.
-        assert await view.locator('.jp-labtrack-ParamsTable tr[data-param="dropout"] td.jp-mod-missing').count() == 8
-        await screenshot(page, "parallel.png", "parallel-coordinates.png", clip=await section.bounding_box())
+        assert (
+            await view.locator(
+                '.jp-labtrack-ParamsTable tr[data-param="dropout"] td.jp-mod-missing'
+            ).count()
+            == 8
+        )
+        await screenshot(
+            page, "parallel.png", "parallel-coordinates.png", clip=await section.bounding_box()
+        )
 
         # Brush the first axis (a drag along it): the runs table shows only the brushed runs.
         over = plot.locator(".u-over")
@@ -260,3 +263,30 @@ async def test_running_run_details_chart_follows_new_points(sweep_lab) -> None:
             await expect(chart).to_have_attribute("data-points", "60", timeout=20_000)
     finally:
         worker.wait(timeout=60)
+
+
+async def test_open_in_notebook_lands_on_the_cell_and_stays(sweep_lab) -> None:
+    number = 40  # recorded by the cell "%%track sweep-39", the 41st of the notebook
+    async with sweep_lab.page(height=900) as page:
+        await open_panel(page, width=480)
+        await (await row(page, number)).dblclick()
+        view = page.locator(f'.jp-labtrack-RunDetailsView[data-run="{number}"]')
+        await view.locator(".jp-labtrack-OpenInNotebook").click()
+        started = time.perf_counter()
+        await page.wait_for_function(
+            """() => { const cell = document.querySelector(
+                   '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell.jp-mod-active');
+                   if (!cell || !cell.innerText.includes('sweep-39')) return false;
+                   const r = cell.getBoundingClientRect();
+                   return r.top >= 0 && r.bottom <= innerHeight; }""",
+            timeout=15_000,
+        )
+        record_timing("open in notebook: the cell in view", time.perf_counter() - started)
+        active = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell.jp-mod-active")
+        first = await active.bounding_box()
+        # No jump later: the cell stays where it landed while the rest of the notebook renders.
+        for _ in range(12):
+            await page.wait_for_timeout(250)
+            now = await active.bounding_box()
+            assert first and now and abs(now["y"] - first["y"]) < 2
+        await screenshot(page, "open-in-notebook-sweep.png")
