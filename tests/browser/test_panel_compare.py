@@ -50,7 +50,8 @@ async def switch_theme(page, name: str) -> None:
     await page.keyboard.press("Control+Shift+C")
     palette = page.locator("#command-palette")
     await palette.locator("input").fill(f"Use Theme: {name}")
-    await palette.locator(".lm-CommandPalette-item").first.click()
+    await expect(palette.locator(".lm-CommandPalette-item.lm-mod-active")).to_contain_text(name)
+    await palette.locator("input").press("Enter")
     light = "false" if "Dark" in name else "true"
     await page.wait_for_function(f"document.body.dataset.jpThemeLight === '{light}'")
 
@@ -260,7 +261,9 @@ async def test_running_run_details_chart_follows_new_points(sweep_lab) -> None:
             await chart.wait_for(timeout=15_000)
             first = int(await chart.get_attribute("data-points") or 0)
             assert first < 60
-            await expect(chart).to_have_attribute("data-points", "60", timeout=20_000)
+            # the chart itself (not only its props) gets every new step, without a reload
+            plot = chart.locator(".jp-labtrack-HistoryChart-plot")
+            await expect(plot).to_have_attribute("data-steps", "60", timeout=20_000)
     finally:
         worker.wait(timeout=60)
 
@@ -290,3 +293,28 @@ async def test_open_in_notebook_lands_on_the_cell_and_stays(sweep_lab) -> None:
             now = await active.bounding_box()
             assert first and now and abs(now["y"] - first["y"]) < 2
         await screenshot(page, "open-in-notebook-sweep.png")
+
+
+async def test_charts_and_parallel_coordinates_in_the_dark_theme(sweep_lab) -> None:
+    async with sweep_lab.page(height=900) as page:
+        view = await compare_first(page, 12)
+        await switch_theme(page, "JupyterLab Dark")
+        section = view.locator(".jp-labtrack-ParallelSection")
+        await section.scroll_into_view_if_needed()
+        await section.locator(".jp-labtrack-ParallelCoordinates-plot[data-drawn]").wait_for()
+        await page.wait_for_timeout(300)
+        await screenshot(page, "dark-parallel.png", "parallel-coordinates-dark.png")
+        bars = view.locator('.jp-labtrack-BarChart[data-metric="acc"]')
+        await bars.scroll_into_view_if_needed()
+        await page.wait_for_timeout(300)
+        await screenshot(page, "dark-charts.png", "charts-dark.png")
+        # the single run's details: its one value as one visible bar
+        await view.locator(".jp-labtrack-RunChips .jp-labtrack-RunHeading", has_text="#3 ").click()
+        details = page.locator('.jp-labtrack-RunDetailsView[data-run="3"]')
+        await details.wait_for(timeout=15_000)
+        bar = details.locator('.jp-labtrack-BarChart[data-metric="acc"]')
+        await bar.locator(".jp-labtrack-HistoryChart-plot[data-drawn]").wait_for(timeout=15_000)
+        await bar.scroll_into_view_if_needed()
+        await page.wait_for_timeout(300)
+        await screenshot(page, "dark-run-details.png", "run-details-single-value-dark.png")
+        await switch_theme(page, "JupyterLab Light")

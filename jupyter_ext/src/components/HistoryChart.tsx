@@ -104,8 +104,9 @@ export function HistoryChart(props: IHistoryChartProps): JSX.Element {
         focus: { alpha: 0.3 },
         hooks: {
           draw: [
-            () => {
+            u => {
               target.setAttribute('data-drawn', 'true');
+              target.setAttribute('data-steps', String(u.data[0].length));
               drawnRef.current?.();
             }
           ]

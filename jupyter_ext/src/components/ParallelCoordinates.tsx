@@ -167,6 +167,8 @@ export function ParallelCoordinates(
         ],
         legend: { show: false },
         cursor: {
+          x: false,
+          y: false,
           focus: { prox: 12 },
           points: { show: false },
           drag: { x: false, y: false, setScale: false }
