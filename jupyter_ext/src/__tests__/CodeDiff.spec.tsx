@@ -86,7 +86,7 @@ describe('CodeDiff', () => {
       <CodeDiff runs={[run(1, cell(0.1)), run(2, cell(0.1))]} params={['lr']} />
     );
     expect(container.querySelector('summary')?.textContent).toContain(
-      'the code all these runs ran'
+      '#1 sweep: the code #1, #2 ran'
     );
     expect(container.querySelectorAll('.jp-mod-add, .jp-mod-del')).toHaveLength(
       0

@@ -173,7 +173,11 @@ export function CodeDiff(props: ICodeDiffProps): JSX.Element {
       </p>
       {groups.length === 0 ? (
         <CodeBlock
-          title={`${base.label}: the code all these runs ran`}
+          title={
+            same.length > 0
+              ? `${base.label}: the code ${names([base, ...same])} ran`
+              : `${base.label}: the only code recorded`
+          }
           lines={baseLines.map((text, i) => ({
             kind: 'same',
             text,
