@@ -38,10 +38,16 @@ async def compare_first(page, count: int, *, sidebar: int = 280):
     await page.locator(ROW).first.click()
     await page.keyboard.press("Control+a")
     await expect(panel.locator(".jp-labtrack-CompareButton")).to_have_text(f"Compare ({count})")
+    started = time.perf_counter()
     await panel.locator(".jp-labtrack-CompareButton").click()
     view = page.locator(VIEW)
     await view.wait_for(timeout=15_000)
     await view.locator(".jp-labtrack-ParamsTable").wait_for(timeout=15_000)
+    params = time.perf_counter() - started
+    await view.locator(".jp-labtrack-CodeDiff").wait_for(timeout=30_000)
+    if count >= 12:
+        record_timing(f"compare {count} runs: params table shown", params)
+        record_timing(f"compare {count} runs: code diff shown", time.perf_counter() - started)
     return view
 
 
