@@ -228,6 +228,11 @@ async def test_parallel_coordinates_legend_missing_and_brush_filters_table(sweep
             f"{len(kept)} brushed run"
         )
         await screenshot(page, "parallel-brushed.png")
+        # A theme change redraws the plot and keeps the brush (and the table's filter).
+        await switch_theme(page, "JupyterLab Dark")
+        await expect(plot).to_have_attribute("data-brushed", brushed)
+        await expect(page.locator(ROW)).to_have_count(len(kept))
+        await switch_theme(page, "JupyterLab Light")
         # Clearing the brush gives the table its filter back.
         await section.locator(".jp-labtrack-ClearBrushes").click()
         await expect(box_text).to_have_value("attributes.number <= 12")

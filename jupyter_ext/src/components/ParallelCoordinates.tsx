@@ -38,6 +38,17 @@ export function ParallelCoordinates(
   const onBrushRef = useRef(onBrush);
   onBrushRef.current = onBrush;
   const theme = useThemeVersion();
+  // Brushes by axis name outlive a redraw (theme, new metric); `reported` is what onBrush last got.
+  const brushesByName = useRef(new Map<string, Brush>());
+  const reported = useRef<string | null>(null);
+  useEffect(
+    () => () => {
+      if (reported.current !== null) {
+        onBrushRef.current?.(null); // closing the view gives the table its filter back
+      }
+    },
+    []
+  );
 
   useEffect(() => {
     const figure = figureRef.current;
@@ -57,6 +68,12 @@ export function ParallelCoordinates(
     const ys = labels.map((_, run) => axes.map(axis => axis.positions[run]));
     const width = (): number => Math.max(320, figure.clientWidth - 2);
     const brushes = new Map<number, Brush>();
+    axes.forEach((axis, i) => {
+      const kept = brushesByName.current.get(axis.name);
+      if (kept) {
+        brushes.set(i, kept);
+      }
+    });
     let kept: Set<number> | null = null;
     let dragging: { axis: number; from: number; to: number } | null = null;
 
@@ -194,11 +211,20 @@ export function ParallelCoordinates(
         brushes.size === 0
           ? null
           : new Set(brushedRuns(axes, brushes, labels.length));
+      brushesByName.current = new Map(
+        [...brushes].map(([i, brush]) => [axes[i].name, brush])
+      );
       setBrushCount(brushes.size);
-      target.dataset.brushed = kept === null ? '' : [...kept].join(',');
+      const runs = kept === null ? null : [...kept];
+      target.dataset.brushed = runs === null ? '' : runs.join(',');
       plot.redraw(true);
-      onBrushRef.current?.(kept === null ? null : [...kept]);
+      const text = runs === null ? null : runs.join(',');
+      if (text !== reported.current) {
+        reported.current = text;
+        onBrushRef.current?.(runs);
+      }
     };
+    applyBrushes();
     const over = plot.over;
     const positionAt = (event: MouseEvent): { axis: number; y: number } => {
       const rect = over.getBoundingClientRect();
@@ -263,10 +289,6 @@ export function ParallelCoordinates(
       over.removeEventListener('mousedown', onDown);
       target.removeEventListener('labtrack-clear-brushes', clear);
       plot.destroy();
-      if (brushes.size > 0) {
-        onBrushRef.current?.(null);
-      }
-      setBrushCount(0);
     };
   }, [axes, labels, colors, height, theme]);
 
