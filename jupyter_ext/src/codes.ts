@@ -7,8 +7,11 @@ import { useEffect, useState } from 'react';
 import { LabtrackClient } from './client';
 import { messageOf } from './model';
 
-/** How many run details are fetched at once. */
-const PARALLEL = 6;
+/**
+ * How many run details are fetched at once: few, because a browser opens only 6 connections to a
+ * server and the charts' requests must not wait behind these.
+ */
+const PARALLEL = 2;
 
 /** What `useRunCodes` gives: each run's code (null when none was recorded) once all came. */
 export interface IRunCodes {
@@ -17,20 +20,25 @@ export interface IRunCodes {
 }
 
 /**
- * The code of each of `runs`, from their run details.
+ * The code of each of `runs`, from their run details, once `ready` (start after the requests
+ * that matter more).
  *
  * @example
- * const { codes } = useRunCodes(client, [3, 4]);
+ * const { codes } = useRunCodes(client, [3, 4], true);
  */
 export function useRunCodes(
   client: LabtrackClient,
-  runs: readonly number[]
+  runs: readonly number[],
+  ready = true
 ): IRunCodes {
   const key = runs.join(',');
   const [state, setState] = useState<IRunCodes>({ codes: null, error: null });
   useEffect(() => {
     let current = true;
     setState({ codes: null, error: null });
+    if (!ready) {
+      return;
+    }
     const codes = new Map<number, string | null>();
     const queue = [...runs];
     const worker = async (): Promise<void> => {
@@ -47,6 +55,6 @@ export function useRunCodes(
     return () => {
       current = false;
     };
-  }, [client, key]);
+  }, [client, key, ready]);
   return state;
 }

@@ -54,6 +54,12 @@ def run_sweep(folder: Path, store: Path, count: int) -> Path:
     from nbclient import NotebookClient
 
     notebook = nbformat.v4.new_notebook()
+    # named as JupyterLab names it, so opening the notebook does not mark it changed
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
     notebook.cells = [nbformat.v4.new_code_cell(SETUP)] + [
         nbformat.v4.new_code_cell(sweep_cell(i)) for i in range(count)
     ]

@@ -63,12 +63,13 @@ export function CompareView(props: ICompareViewProps): JSX.Element {
   const [differencesOnly, setDifferencesOnly] = useState(false);
   const [focusParam, setFocusParam] = useState<string | null>(null);
   const [brushed, setBrushed] = useState<number[] | null>(null);
-  const code = useRunCodes(client, runs);
   const overview = useRequest(
     () => client.runs({ numbers: [...runs] }),
     [client, key]
   );
   const comparison = useRequest(() => client.compare([...runs]), [client, key]);
+  // the code loads after the comparison and the charts' first requests
+  const code = useRunCodes(client, runs, comparison.data !== null);
   const summary = useMemo(
     () => (overview.data ? overviewOf(overview.data, runs) : null),
     [overview.data, key]
