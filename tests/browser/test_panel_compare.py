@@ -258,9 +258,9 @@ async def test_running_run_details_chart_follows_new_points(sweep_lab) -> None:
     worker = record_runs(
         sweep_lab,
         "with lt.run('live-chart', experiment='live'):\n"
-        "    for s in range(60):\n"
+        "    for s in range(100):\n"
         "        lt.log(step=s, loss=1 / (s + 1))\n"
-        "        time.sleep(0.15)",
+        "        time.sleep(0.2)",
     )
     try:
         async with sweep_lab.page() as page:
@@ -271,12 +271,12 @@ async def test_running_run_details_chart_follows_new_points(sweep_lab) -> None:
             chart = view.locator('.jp-labtrack-HistoryChart[data-metric="loss"]')
             await chart.wait_for(timeout=15_000)
             first = int(await chart.get_attribute("data-points") or 0)
-            assert first < 60
+            assert first < 100
             # the chart itself (not only its props) gets every new step, without a reload
             plot = chart.locator(".jp-labtrack-HistoryChart-plot")
-            await expect(plot).to_have_attribute("data-steps", "60", timeout=20_000)
+            await expect(plot).to_have_attribute("data-steps", "100", timeout=40_000)
     finally:
-        worker.wait(timeout=60)
+        worker.wait(timeout=90)
 
 
 async def test_open_in_notebook_lands_on_the_cell_and_stays(sweep_lab) -> None:
