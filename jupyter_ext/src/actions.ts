@@ -9,6 +9,11 @@ export function commandActions(commands: CommandRegistry): IRunActions {
     compare: numbers =>
       void commands.execute(CommandIDs.compare, { runs: numbers }),
     openInNotebook: number =>
-      void commands.execute(CommandIDs.openInNotebook, { number })
+      void commands.execute(CommandIDs.openInNotebook, { number }),
+    filterRuns: numbers =>
+      void commands.execute(CommandIDs.filterRuns, {
+        runs: numbers,
+        clear: numbers === null
+      })
   };
 }

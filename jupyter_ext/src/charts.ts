@@ -104,11 +104,30 @@ export function alignLines(
 /** One axis of the parallel-coordinates plot: where each run sits on it, from 0 to 1. */
 export interface IAxis {
   name: string;
-  /** One position (0..1) a run, null when the run has no value. */
-  positions: (number | null)[];
+  /** One position a run: 0..1, or `MISSING_AT` when the run has no value. */
+  positions: number[];
   /** Labels to draw along the axis: [position, text]. */
   ticks: [number, string][];
   categorical: boolean;
+  /** True when some run has no value (they sit on the "missing" tick). */
+  missing: boolean;
+}
+
+/** Where runs without a value sit on an axis: a "missing" tick below the values. */
+export const MISSING_AT = -0.14;
+
+/** Runs without a value go on the "missing" tick, so their lines stay whole. */
+function withMissing(
+  axis: Omit<IAxis, 'missing' | 'positions'>,
+  positions: (number | null)[]
+): IAxis {
+  const missing = positions.some(p => p === null);
+  return {
+    ...axis,
+    missing,
+    positions: positions.map(p => (p === null ? MISSING_AT : p)),
+    ticks: missing ? [...axis.ticks, [MISSING_AT, 'missing']] : axis.ticks
+  };
 }
 
 const short = (value: number): string => String(Number(value.toPrecision(3)));
@@ -132,33 +151,39 @@ export function makeAxis(
     const hi = Math.max(...numbers);
     const span = hi - lo;
     const at = (v: number): number => (span === 0 ? 0.5 : (v - lo) / span);
-    return {
-      name,
-      categorical: false,
-      positions: values.map(v => (typeof v === 'number' ? at(v) : null)),
-      ticks:
-        span === 0
-          ? [[0.5, short(lo)]]
-          : [
-              [0, short(lo)],
-              [0.5, short(lo + span / 2)],
-              [1, short(hi)]
-            ]
-    };
+    const positions = values.map(v => (typeof v === 'number' ? at(v) : null));
+    return withMissing(
+      {
+        name,
+        categorical: false,
+        ticks:
+          span === 0
+            ? [[0.5, short(lo)]]
+            : [
+                [0, short(lo)],
+                [0.5, short(lo + span / 2)],
+                [1, short(hi)]
+              ]
+      },
+      positions
+    );
   }
   const text = (v: JSONValue): string =>
     typeof v === 'string' ? v : JSON.stringify(v);
   const categories = [...new Set(present.map(text))].sort();
   const at = (i: number): number =>
     categories.length === 1 ? 0.5 : i / (categories.length - 1);
-  return {
-    name,
-    categorical: true,
-    positions: values.map(v =>
-      v === null || v === undefined ? null : at(categories.indexOf(text(v)))
-    ),
-    ticks: categories.map((c, i) => [at(i), c] as [number, string])
-  };
+  const positions = values.map(v =>
+    v === null || v === undefined ? null : at(categories.indexOf(text(v)))
+  );
+  return withMissing(
+    {
+      name,
+      categorical: true,
+      ticks: categories.map((c, i) => [at(i), c] as [number, string])
+    },
+    positions
+  );
 }
 
 /** A colour from red (0, worst) through orange and olive to green (1, best), readable on light
@@ -187,4 +212,47 @@ export function themeColor(name: string, fallback: string): string {
   }
   const value = getComputedStyle(document.body).getPropertyValue(name).trim();
   return value || fallback;
+}
+
+/** The colour-bar stops of `rampColor`, worst to best, as a CSS gradient. */
+export function rampGradient(direction = 'to right'): string {
+  const stops = [0, 0.25, 0.5, 0.75, 1].map(t => `${rampColor(t)} ${t * 100}%`);
+  return `linear-gradient(${direction}, ${stops.join(', ')})`;
+}
+
+/**
+ * True when every line has at most one point: such a metric (a final score, `--metrics acc`)
+ * reads better as bars across runs than as a line chart.
+ */
+export function isSingleValued(lines: readonly IChartLine[]): boolean {
+  return (
+    lines.length > 0 &&
+    lines.every(line => line.values.filter(v => v !== null).length <= 1)
+  );
+}
+
+/** One bar a run for single-valued metrics: x is the run's index, one series a run. */
+export function barData(lines: readonly IChartLine[]): Aligned {
+  const x = lines.map((_, i) => i);
+  const ys = lines.map((line, i) => {
+    const y: (number | null)[] = new Array(lines.length).fill(null);
+    const value = line.values.find(v => v !== null && Number.isFinite(v));
+    y[i] = value ?? null;
+    return y;
+  });
+  return [x, ...ys];
+}
+
+/** A y range that shows bars and single points: zero included, a margin above and below. */
+export function valueRange(
+  min: number | null,
+  max: number | null
+): [number, number] {
+  if (min === null || max === null || !Number.isFinite(min + max)) {
+    return [0, 1];
+  }
+  const lo = Math.min(0, min);
+  const hi = Math.max(0, max);
+  const pad = (hi - lo || Math.abs(hi) || 1) * 0.08;
+  return [lo < 0 ? lo - pad : 0, hi > 0 ? hi + pad : 0 + pad];
 }

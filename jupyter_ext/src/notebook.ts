@@ -13,8 +13,9 @@ export interface ICellLocation {
 
 /**
  * Open (or reveal) the notebook at `location.path` and make the recording cell the active one,
- * scrolled into view. Returns the cell's index, or -1 when no cell matched (the notebook is
- * then open at its top, and a notification says why).
+ * scrolled into view as soon as the notebook has loaded (no jump seconds later). Returns the
+ * cell's index, or -1 when no cell matched (the notebook is then open at its top, and a
+ * notification says why).
  */
 export async function openCell(
   docManager: IDocumentManager,
@@ -28,8 +29,8 @@ export async function openCell(
   if (!panel) {
     return -1;
   }
+  // Not `revealed`: the cells are attached and scrolled to as soon as the model is loaded.
   await panel.context.ready;
-  await panel.revealed;
   const notebook = panel.content;
   const cells: ICellInfo[] = notebook.widgets.map(cell => {
     const count =
@@ -47,10 +48,17 @@ export async function openCell(
     );
     return -1;
   }
+  // Cells attach on idle CPU time (seconds in a long notebook) and the notebook's own scroll
+  // waits for them: attach those up to the cell now and scroll its node into view at once.
+  for (let i = 0; i <= index; i++) {
+    notebook.renderCellOutputs?.(i);
+  }
   notebook.deselectAll();
   notebook.mode = 'command';
   notebook.activeCellIndex = index;
-  await notebook.scrollToItem(index, 'center');
-  panel.content.activeCell?.node.focus();
+  const cell = notebook.widgets[index];
+  await new Promise(resolve => requestAnimationFrame(resolve)); // the cells laid out
+  cell.node.scrollIntoView({ block: 'center' });
+  cell.node.focus({ preventScroll: true });
   return index;
 }

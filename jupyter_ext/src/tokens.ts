@@ -22,6 +22,7 @@ export namespace CommandIDs {
   export const compare = 'labtrack:compare';
   export const openRun = 'labtrack:open-run';
   export const openInNotebook = 'labtrack:open-in-notebook';
+  export const filterRuns = 'labtrack:filter-runs';
 }
 
 /** A run's state; `crashed` means a stale heartbeat was found later. */
@@ -289,6 +290,8 @@ export interface IRunActions {
   compare(numbers: number[]): void;
   /** Open the notebook a run was recorded in and go to its cell. */
   openInNotebook(number: number): void;
+  /** Show only `numbers` in the runs table (a brush); null gives back the filter it had. */
+  filterRuns?(numbers: number[] | null): void;
 }
 
 /** What the panel plugin shares with the other labtrack plugins. */

@@ -27,6 +27,7 @@ from typing import Any
 
 import pytest
 from panel_driver import BIG_RUNS, HUGE_RUNS, LONG_RUNS, LONG_STEPS
+from sweep import SWEEP_RUNS, run_sweep
 
 CHROMIUM = os.environ.get("LABTRACK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -287,6 +288,18 @@ def big_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         check=True,
     )
     print(f"\nbig store filled in {time.perf_counter() - started:.1f} s")
+    with running_lab(base) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def sweep_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """A `jupyter lab` whose store holds the runs of the sweep notebook (`sweep.py`), recorded by a
+    real kernel: 50 `%%track` cells whose code and params differ."""
+    _check_tools()
+    base = tmp_path_factory.mktemp("sweep-lab")
+    (base / "root").mkdir()
+    run_sweep(base / "root", base / "store", SWEEP_RUNS)
     with running_lab(base) as server:
         yield server
 

@@ -1,9 +1,10 @@
 import React, { useEffect, useMemo, useRef, useState } from 'react';
 
-import { IChartLine } from '../charts';
+import { IChartLine, isSingleValued } from '../charts';
 import { LabtrackClient } from '../client';
 import { messageOf } from '../model';
 import { IHistory } from '../tokens';
+import { BarChart } from './BarChart';
 import { HistoryChart } from './HistoryChart';
 import { Toggle } from './Toggle';
 
@@ -22,6 +23,11 @@ export interface IHistoryPanelProps {
   /** The metrics drawn at first. */
   initial: readonly string[];
   height?: number;
+  /**
+   * Changes when the runs got new points (e.g. the point counts of a running run): the charts
+   * shown are fetched again and updated in place.
+   */
+  version?: string | number;
 }
 
 type Loaded = IHistory | { error: string };
@@ -31,7 +37,7 @@ type Loaded = IHistory | { error: string };
  * from the `history` route, already thinned to a few thousand points a run.
  */
 export function HistoryPanel(props: IHistoryPanelProps): JSX.Element {
-  const { client, runs, metrics, initial, height } = props;
+  const { client, runs, metrics, initial, height, version = 0 } = props;
   const [picked, setPicked] = useState<string[]>(() => [...initial]);
   const [log, setLog] = useState(false);
   const [smoothing, setSmoothing] = useState(0);
@@ -39,12 +45,15 @@ export function HistoryPanel(props: IHistoryPanelProps): JSX.Element {
   const numbers = runs.map(run => run.number);
   const key = numbers.join(',');
 
-  const requested = useRef({ key, metrics: new Set<string>() });
+  const requested = useRef({ key, version, metrics: new Set<string>() });
 
   useEffect(() => {
     if (requested.current.key !== key) {
-      requested.current = { key, metrics: new Set() };
+      requested.current = { key, version, metrics: new Set() };
       setHistories(new Map());
+    } else if (requested.current.version !== version) {
+      // new points: ask again, keep drawing the old ones until the answers come
+      requested.current = { key, version, metrics: new Set() };
     }
     const asked = requested.current;
     for (const metric of picked) {
@@ -61,7 +70,7 @@ export function HistoryPanel(props: IHistoryPanelProps): JSX.Element {
         .history(numbers, metric)
         .then(keep, (error: unknown) => keep({ error: messageOf(error) }));
     }
-  }, [picked, key]);
+  }, [picked, key, version]);
 
   const lines = useMemo(() => {
     const byMetric = new Map<string, IChartLine[]>();
@@ -159,6 +168,17 @@ export function HistoryPanel(props: IHistoryPanelProps): JSX.Element {
                 </div>
               );
             }
+            const metricLines = lines.get(metric) ?? [];
+            if (isSingleValued(metricLines)) {
+              return (
+                <BarChart
+                  key={metric}
+                  title={metric}
+                  lines={metricLines}
+                  height={height}
+                />
+              );
+            }
             return (
               <HistoryChart
                 key={metric}
@@ -168,7 +188,7 @@ export function HistoryPanel(props: IHistoryPanelProps): JSX.Element {
                     ? 'thinned for drawing: min and max of each bucket kept'
                     : undefined
                 }
-                lines={lines.get(metric) ?? []}
+                lines={metricLines}
                 log={log}
                 smoothing={smoothing}
                 height={height}

@@ -38,7 +38,7 @@ export function MetricSummaryTable(
       {metrics.length === 0 ? (
         <p className="jp-labtrack-muted">No metrics to compare.</p>
       ) : (
-        <div className="jp-labtrack-tableScroll">
+        <div className="jp-labtrack-tableScroll jp-labtrack-stickyTable">
           <table className="jp-labtrack-Table">
             <thead>
               <tr>

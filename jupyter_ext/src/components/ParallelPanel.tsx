@@ -1,15 +1,18 @@
 import { HTMLSelect } from '@jupyterlab/ui-components';
 import React, { useMemo, useState } from 'react';
 
-import { IAxis, makeAxis, rampColor } from '../charts';
+import { IAxis, makeAxis, MISSING_AT, rampColor } from '../charts';
 import { metricValue } from '../comparison';
 import { IComparison } from '../tokens';
+import { ColorLegend } from './ColorLegend';
 import { ParallelCoordinates } from './ParallelCoordinates';
 
 export interface IParallelPanelProps {
   comparison: IComparison;
   /** The params to draw as axes (those that differ, or all). */
   params: readonly string[];
+  /** The run numbers inside the brushes, or null when no brush is left. */
+  onBrush?: (numbers: number[] | null) => void;
 }
 
 const MAX_PARAM_AXES = 10;
@@ -19,7 +22,7 @@ const MAX_PARAM_AXES = 10;
  * (green is best when the metric has a goal, red worst).
  */
 export function ParallelPanel(props: IParallelPanelProps): JSX.Element {
-  const { comparison, params } = props;
+  const { comparison, params, onBrush } = props;
   const metrics = comparison.metrics.map(metric => metric.name);
   const [metric, setMetric] = useState(
     comparison.metrics.find(m => m.definition !== null)?.name ??
@@ -27,7 +30,7 @@ export function ParallelPanel(props: IParallelPanelProps): JSX.Element {
       ''
   );
 
-  const { axes, labels, colors } = useMemo(() => {
+  const { axes, labels, colors, legend } = useMemo(() => {
     const runs = comparison.runs;
     const shown = comparison.params
       .filter(param => params.includes(param.name))
@@ -50,12 +53,23 @@ export function ParallelPanel(props: IParallelPanelProps): JSX.Element {
     );
     const goal = compared?.definition?.goal ?? 'max';
     const colors = metricAxis.positions.map(p =>
-      p === null ? '#9e9e9e' : rampColor(goal === 'max' ? p : 1 - p)
+      p === MISSING_AT ? '#9e9e9e' : rampColor(goal === 'max' ? p : 1 - p)
+    );
+    const finite = values.filter(
+      (v): v is number => v !== null && Number.isFinite(v)
     );
     return {
       axes: compared ? [...axes, metricAxis] : axes,
       labels: runs.map(run => run.label),
-      colors
+      colors,
+      legend: compared
+        ? {
+            goal,
+            min: finite.length ? Math.min(...finite) : null,
+            max: finite.length ? Math.max(...finite) : null,
+            missing: finite.length < runs.length
+          }
+        : null
     };
   }, [comparison, params, metric]);
 
@@ -71,7 +85,29 @@ export function ParallelPanel(props: IParallelPanelProps): JSX.Element {
           onChange={event => setMetric(event.currentTarget.value)}
         />
       </div>
-      <ParallelCoordinates axes={axes} labels={labels} colors={colors} />
+      <ParallelCoordinates
+        axes={axes}
+        labels={labels}
+        colors={colors}
+        onBrush={
+          onBrush &&
+          (indexes =>
+            onBrush(
+              indexes === null
+                ? null
+                : indexes.map(i => comparison.runs[i].number)
+            ))
+        }
+      />
+      {legend && axes.length >= 2 && (
+        <ColorLegend
+          metric={metric}
+          min={legend.min}
+          max={legend.max}
+          goal={legend.goal}
+          missing={legend.missing}
+        />
+      )}
     </div>
   );
 }

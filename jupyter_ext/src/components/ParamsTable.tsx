@@ -9,11 +9,18 @@ export interface IParamsTableProps {
   differencesOnly: boolean;
   /** The colour of a run (as in the charts). */
   colorOf: (run: number) => string;
+  /** Params whose setting lines the code diff shows: their names link there. */
+  linked?: ReadonlySet<string>;
+  onShowLines?: (param: string) => void;
 }
 
-/** Params side by side, one column a run; rows whose values differ are marked. */
+/**
+ * Params side by side, one column a run; rows whose values differ are marked. The header row and
+ * the names stay in view while the table scrolls (50 runs fit); a differing param's name links
+ * to the code lines that set it.
+ */
 export function ParamsTable(props: IParamsTableProps): JSX.Element {
-  const { comparison, differencesOnly, colorOf } = props;
+  const { comparison, differencesOnly, colorOf, linked, onShowLines } = props;
   const params = shownParams(comparison.params, differencesOnly);
   if (params.length === 0) {
     return (
@@ -25,13 +32,13 @@ export function ParamsTable(props: IParamsTableProps): JSX.Element {
     );
   }
   return (
-    <div className="jp-labtrack-tableScroll">
+    <div className="jp-labtrack-tableScroll jp-labtrack-stickyTable">
       <table className="jp-labtrack-Table jp-labtrack-ParamsTable">
         <thead>
           <tr>
-            <th>param</th>
+            <th scope="col">param</th>
             {comparison.runs.map(run => (
-              <th key={run.number}>
+              <th key={run.number} scope="col">
                 <RunHeading label={run.label} color={colorOf(run.number)} />
               </th>
             ))}
@@ -44,7 +51,20 @@ export function ParamsTable(props: IParamsTableProps): JSX.Element {
               className={param.differs ? 'jp-mod-differs' : undefined}
               data-param={param.name}
             >
-              <th scope="row">{param.name}</th>
+              <th scope="row" title={param.name}>
+                {param.differs && linked?.has(param.name) && onShowLines ? (
+                  <button
+                    type="button"
+                    className="jp-labtrack-ParamLink"
+                    title={`Show the code lines that set ${param.name}`}
+                    onClick={() => onShowLines(param.name)}
+                  >
+                    {param.name}
+                  </button>
+                ) : (
+                  param.name
+                )}
+              </th>
               {comparison.runs.map(run => {
                 const value = param.values.find(v => v.run === run.number);
                 return (
@@ -53,6 +73,7 @@ export function ParamsTable(props: IParamsTableProps): JSX.Element {
                     className={
                       value?.type === 'missing' ? 'jp-mod-missing' : ''
                     }
+                    title={value?.display ?? undefined}
                   >
                     {value?.display ?? '—'}
                   </td>

@@ -70,6 +70,10 @@ export function RunDetailsView(props: IRunDetailsViewProps): JSX.Element {
     );
   }
   const metricNames = Object.keys(run.metrics ?? {}).sort();
+  // the charts fetch again when a running run logged more points
+  const pointsVersion = metricNames
+    .map(name => `${run.metrics[name].count}:${run.metrics[name].last_step}`)
+    .join(',');
   return (
     <div className="jp-labtrack-RunDetailsView" data-run={run.number}>
       <header className="jp-labtrack-ViewHeader">
@@ -164,6 +168,7 @@ export function RunDetailsView(props: IRunDetailsViewProps): JSX.Element {
             metrics={metricNames}
             initial={metricNames.slice(0, 2)}
             height={180}
+            version={pointsVersion}
           />
         )}
       </Section>

@@ -18,9 +18,9 @@ export function RunHeading(props: IRunHeadingProps): JSX.Element {
   );
   if (!onClick) {
     return (
-      <span className="jp-labtrack-RunHeading">
+      <span className="jp-labtrack-RunHeading" title={label}>
         {swatch}
-        {label}
+        <span className="jp-labtrack-RunHeading-label">{label}</span>
       </span>
     );
   }
@@ -32,7 +32,7 @@ export function RunHeading(props: IRunHeadingProps): JSX.Element {
       onClick={onClick}
     >
       {swatch}
-      {label}
+      <span className="jp-labtrack-RunHeading-label">{label}</span>
     </button>
   );
 }

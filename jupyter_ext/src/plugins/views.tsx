@@ -7,15 +7,18 @@ import {
   Notification,
   WidgetTracker
 } from '@jupyterlab/apputils';
+import { IEditorLanguageRegistry } from '@jupyterlab/codemirror';
 import { IDocumentManager } from '@jupyterlab/docmanager';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import { commandActions } from '../actions';
+import { brushFilter } from '../brush';
 import { CompareView } from '../components/CompareView';
 import { RunDetailsView } from '../components/RunDetailsView';
 import { addToMainOrDown } from '../downArea';
+import { makeHighlighter } from '../highlight';
 import { flaskIcon } from '../icons';
 import { messageOf } from '../model';
 import { openCell } from '../notebook';
@@ -38,12 +41,13 @@ export const viewsPlugin: JupyterFrontEndPlugin<void> = {
     'labtrack main-area views: compare runs, run details, open a run in its notebook.',
   autoStart: true,
   requires: [ILabtrack],
-  optional: [IDocumentManager, INotebookTracker],
+  optional: [IDocumentManager, INotebookTracker, IEditorLanguageRegistry],
   activate: (
     app: JupyterFrontEnd,
     labtrack: ILabtrack,
     docManager: IDocumentManager | null,
-    notebooks: INotebookTracker | null
+    notebooks: INotebookTracker | null,
+    languages: IEditorLanguageRegistry | null
   ) => {
     const { client, model } = labtrack;
     const { commands, shell } = app;
@@ -51,6 +55,7 @@ export const viewsPlugin: JupyterFrontEndPlugin<void> = {
       namespace: 'labtrack-views'
     });
     const actions = commandActions(commands);
+    const highlight = languages ? makeHighlighter(languages) : undefined;
 
     const show = (
       id: string,
@@ -93,8 +98,40 @@ export const viewsPlugin: JupyterFrontEndPlugin<void> = {
             ? `Compare #${sorted.join(', #')}`
             : `Compare ${sorted.length} runs`;
         show(`labtrack-compare-${key}`, label, () => (
-          <CompareView client={client} runs={sorted} actions={actions} />
+          <CompareView
+            client={client}
+            runs={sorted}
+            actions={actions}
+            highlight={highlight}
+          />
         ));
+      }
+    });
+
+    // A brush narrows the user's filter; clearing it gives that filter back (unless the user
+    // typed another filter meanwhile).
+    let beforeBrush: string | null = null;
+    let brushFilterText = '';
+    commands.addCommand(CommandIDs.filterRuns, {
+      label: 'Show only these runs in the runs table',
+      caption:
+        'Filter the runs table to the given runs (clear: the filter it had)',
+      execute: args => {
+        if (beforeBrush !== null && model.filter !== brushFilterText) {
+          beforeBrush = null; // the user changed the filter since
+        }
+        if (args.clear || !Array.isArray(args.runs)) {
+          if (beforeBrush !== null) {
+            void model.applyFilter(beforeBrush);
+            beforeBrush = null;
+          }
+          return;
+        }
+        if (beforeBrush === null) {
+          beforeBrush = model.filter;
+        }
+        brushFilterText = brushFilter(runsArg(args.runs), beforeBrush);
+        void model.applyFilter(brushFilterText);
       }
     });
 
