@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import RunNotFound
 from ..tracking.values import decode_param
+from .listing import RUN_COLUMNS  # noqa: F401 - re-exported: server.queries reads it here
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -157,65 +158,12 @@ def run_record(conn: sqlite3.Connection, number: int, files: ArtifactFiles) -> R
     )
 
 
-_STORED_AS_IS = frozenset({"int", "str"})  # param kinds whose stored value is the Python value
+def runs_frame(conn: sqlite3.Connection, filter: str | None, experiment: str | None,
+               **options: Any) -> pd.DataFrame:
+    """One row per run (see `frames.runs_frame`; options: columns, order_by, limit, offset)."""
+    from .frames import runs_frame
 
-RUN_COLUMNS = ["number", "uuid", "name", "experiment", "status", "start_time", "end_time",
-               "duration", "parent", "hypothesis_id", "notebook"]
-
-
-def runs_frame(conn: sqlite3.Connection, filter: str | None, experiment: str | None) -> pd.DataFrame:
-    """One row per run: attributes, `params.*` (typed), `metrics.*` (last values), `tags.*`."""
-    import pandas as pd
-
-    from .filters import compile_filter
-
-    where, args = compile_filter(filter)
-    if experiment is not None:
-        where = f"({where}) AND e.name = ?"
-        args = [*args, experiment]
-    selected = f"SELECT r.id FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE {where}"
-    rows = conn.execute(
-        "SELECT r.id, r.uuid, r.name, e.name, r.status, r.start_time, r.end_time,"
-        " COALESCE(r.end_time, r.heartbeat, r.start_time) - r.start_time, r.parent_id,"
-        f" r.hypothesis_id, r.notebook FROM runs r JOIN experiments e ON e.id = r.experiment_id"
-        f" WHERE {where} ORDER BY r.id",
-        args,
-    ).fetchall()
-    columns: dict[str, list] = {name: list(values) for name, values in zip(RUN_COLUMNS, zip(*rows))} \
-        if rows else {name: [] for name in RUN_COLUMNS}
-    position = {run_id: i for i, run_id in enumerate(columns["number"])}
-    n = len(rows)
-    scope = "" if filter is None and experiment is None else f" WHERE run_id IN ({selected})"
-    scope_args = args if scope else []
-
-    def spread(prefix: str, sql: str, typed: bool = False) -> dict[str, list]:
-        # Rows come in primary-key order (no sort); columns are sorted by name at the end.
-        out: dict[str, list] = {}
-        for run_id, key, value, *kind in conn.execute(sql + scope, scope_args):
-            column = out.get(key)
-            if column is None:
-                column = out[key] = [None] * n
-            if typed and kind[0] not in _STORED_AS_IS:
-                value = decode_param(value, kind[0])
-            column[position[run_id]] = value
-        return {prefix + key: out[key] for key in sorted(out)}
-
-    params = spread("params.", "SELECT run_id, key, value, kind FROM params", typed=True)
-    metrics = spread(
-        "metrics.",
-        "SELECT run_id, key, last FROM (SELECT s.run_id AS run_id, k.name AS key, s.last AS last"
-        " FROM metric_summaries s JOIN metric_keys k ON k.id = s.key_id)",
-    )
-    tags = spread("tags.", "SELECT run_id, key, value FROM tags")
-    frame = pd.DataFrame(columns)
-    for name in ("start_time", "end_time"):
-        frame[name] = pd.to_datetime(frame[name], unit="s", utc=True)
-    extra = {k: pd.Series(v, dtype=object) for k, v in params.items()}
-    extra.update({k: pd.Series(v, dtype="float64") for k, v in metrics.items()})
-    extra.update({k: pd.Series(v, dtype=object) for k, v in tags.items()})
-    if extra:
-        frame = pd.concat([frame, pd.DataFrame(extra)], axis=1)
-    return frame
+    return runs_frame(conn, filter, experiment, **options)
 
 
 def history_frame(conn: sqlite3.Connection, run_ids: list[int], metrics: list[str]) -> pd.DataFrame:

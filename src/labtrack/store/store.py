@@ -312,13 +312,15 @@ class Store:
         with self.snapshot() as conn:
             return reads.run_record(conn, reads.resolve_run(conn, ref), self.artifacts)
 
-    def runs_frame(self, filter: str | None = None, experiment: str | None = None):
+    def runs_frame(self, filter: str | None = None, experiment: str | None = None, **options: Any):
+        """The runs frame; options: columns, order_by, limit, offset (see frames.runs_frame)."""
         # one snapshot: a run written between its queries would otherwise have params but no row
         with self.snapshot() as conn:
-            return reads.runs_frame(conn, filter, experiment)
+            return reads.runs_frame(conn, filter, experiment, **options)
 
     def runs_table(self, filter: str | None = None, experiment: str | None = None, **only: Any):
-        """The runs as plain records, without pandas (see listing.py; `only`: after=N, numbers=[...])."""
+        """The runs as plain records, without pandas (see listing.py; `only`: after=N, numbers=[...],
+        order_by, limit, offset)."""
         from .listing import runs_table
 
         with self.snapshot() as conn:
