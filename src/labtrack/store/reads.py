@@ -166,30 +166,10 @@ def runs_frame(conn: sqlite3.Connection, filter: str | None, experiment: str | N
     return runs_frame(conn, filter, experiment, **options)
 
 
-def history_frame(conn: sqlite3.Connection, run_ids: list[int], metrics: list[str]) -> pd.DataFrame:
-    """Tidy metric history: number, name, metric, step, value, time — sorted by number, metric, step."""
-    import pandas as pd
+def history_frame(conn: sqlite3.Connection, run_ids: list[int], metrics: list[str],
+                  **options: Any) -> pd.DataFrame:
+    """Tidy metric history: number, name, metric, step, value, time — sorted by number, metric,
+    step (see `frames.history_frame`; options: thin, at_step)."""
+    from .frames import history_frame
 
-    run_marks = ",".join("?" for _ in run_ids) or "NULL"
-    metric_marks = ",".join("?" for _ in metrics) or "NULL"
-    names = dict(conn.execute(f"SELECT id, name FROM runs WHERE id IN ({run_marks})", run_ids))
-    keys = dict(conn.execute(f"SELECT id, name FROM metric_keys WHERE name IN ({metric_marks})", metrics))
-    rows = conn.execute(
-        f"SELECT run_id, key_id, step, value, wall_ms FROM metric_points"
-        f" WHERE run_id IN ({run_marks}) AND key_id IN ({','.join('?' for _ in keys) or 'NULL'})"
-        " ORDER BY run_id, key_id, step",
-        [*run_ids, *keys],
-    ).fetchall()
-    if rows:
-        run_col, key_col, step, value, wall = zip(*rows)
-    else:
-        run_col = key_col = step = value = wall = ()
-    frame = pd.DataFrame({
-        "number": pd.Series(run_col, dtype="int64"),
-        "name": pd.Series([names.get(r) for r in run_col], dtype=object),
-        "metric": pd.Series([keys[k] for k in key_col], dtype=object),
-        "step": pd.Series(step, dtype="int64"),
-        "value": pd.Series(value, dtype="float64"),
-        "time": pd.to_datetime(pd.Series(wall, dtype="int64"), unit="ms", utc=True),
-    })
-    return frame.sort_values(["number", "metric", "step"], kind="stable", ignore_index=True)
+    return history_frame(conn, run_ids, metrics, **options)

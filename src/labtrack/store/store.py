@@ -326,9 +326,10 @@ class Store:
         with self.snapshot() as conn:
             return runs_table(conn, filter, experiment, **only)
 
-    def history(self, run_ids: list[int], metrics: list[str]):
-        with self.lock:
-            return reads.history_frame(self.conn, run_ids, metrics)
+    def history(self, run_ids: list[int], metrics: list[str], **options: Any):
+        """Tidy histories (options: thin=N for series thinned to about N points, at_step)."""
+        with self.snapshot() as conn:
+            return reads.history_frame(conn, run_ids, metrics, **options)
 
     def chart_history(self, run_ids: list[int], metric: str, max_points: int = 2000) -> dict[int, dict]:
         """Histories thinned for charts (min and max per bucket of steps); see downsample.py."""
