@@ -206,17 +206,34 @@ def log_dataset(df: Any, name: str) -> str:
     return _require_run().log_dataset(df, name)
 
 
-def runs(filter: str | None = None, *, experiment: str | None = None) -> pd.DataFrame:
+def runs(
+    filter: str | None = None,
+    *,
+    experiment: str | None = None,
+    columns: list[str] | None = None,
+    order_by: str | list[str] | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> pd.DataFrame:
     """A DataFrame with one row per run: attributes, `params.*`, `metrics.*` (last values), `tags.*`,
     and `target.*` (does the run meet the target of the metric's definition, per its summary).
 
-    >>> lt.runs("metrics.acc > 0.9 and params.model = 'rf'")
+    `columns` (e.g. ["name", "params.lr", "metrics.acc"]; `number` always comes), `order_by`
+    ("metrics.acc desc", or a list; missing values last) and `limit` / `offset` are applied in SQL,
+    so only what is shown is read.
+
+    >>> lt.runs("metrics.acc > 0.9 and params.model = 'rf'", order_by="-metrics.acc", limit=10)
     """
     from .evidence import add_target_columns
 
     store = current_store()
     store.points.flush()
-    return add_target_columns(store, store.runs_frame(filter, experiment))
+    frame = store.runs_frame(
+        filter, experiment, columns=columns, order_by=order_by, limit=limit, offset=offset
+    )
+    if columns is not None and not any(c.startswith("target.") for c in columns):
+        return frame
+    return add_target_columns(store, frame)
 
 
 def get_run(ref: int | str) -> RunRecord:
@@ -226,19 +243,27 @@ def get_run(ref: int | str) -> RunRecord:
     return store.run_record(ref)
 
 
-def history(runs: Any, metric: str | list[str]) -> pd.DataFrame:
-    """Tidy metric history (number, name, metric, step, value, time) of one or more runs.
+def history(runs: Any, metric: str | list[str], *, max_points: int | None = None) -> pd.DataFrame:
+    """Tidy metric history (number, name, metric, step, value, time) of one or more runs, as
+    numpy-backed columns. `max_points`: series longer than this are thinned (min and max per
+    bucket of steps, both ends kept); None reads every point.
 
     >>> lt.history([3, 4], "loss")
     """
     store = current_store()
     store.points.flush()
     metrics = [metric] if isinstance(metric, str) else list(metric)
-    return store.history(run_numbers(runs, store), metrics)
+    if max_points is not None and (isinstance(max_points, bool) or not isinstance(max_points, int)
+                                   or max_points < 2):
+        raise ValueError(f"max_points must be a whole number of at least 2, or None, not {max_points!r}")
+    return store.history(run_numbers(runs, store), metrics, thin=max_points)
 
 
-def compare(*runs: Any, at_step: int | None = None) -> Comparison:
+def compare(*runs: Any, at_step: int | None = None, full: bool = False) -> Comparison:
     """Compare runs side by side: refs (number, '#3', uuid, name), a filter, Runs, or a frame from `lt.runs`.
+
+    Summaries come from the store and histories longer than COMPARE_POINTS are thinned (min and
+    max per bucket, both ends, the `at_step` point): `full=True` reads every point instead.
 
     >>> cmp = lt.compare(3, 4, "sweep-lr")
     >>> cmp.diff().save("diff.md")
@@ -253,10 +278,15 @@ def compare(*runs: Any, at_step: int | None = None) -> Comparison:
     numbers = list(dict.fromkeys(numbers))
     if not numbers:
         raise ValueError("no runs to compare: the filter matched none")
-    return comparison_of(store, numbers, at_step=at_step)
+    return comparison_of(store, numbers, at_step=at_step, full=full)
 
 
-def comparison_of(store: Store, numbers: list[int], *, at_step: int | None = None) -> Comparison:
+COMPARE_POINTS = 4000  # a compared series longer than this is thinned (unless full=True)
+
+
+def comparison_of(
+    store: Store, numbers: list[int], *, at_step: int | None = None, full: bool = False
+) -> Comparison:
     """The comparison of runs `numbers` (in that order) of `store`: what `lt.compare` and the server compute.
 
     >>> comparison_of(lt.open(), [3, 4]).diff().to_markdown()
@@ -267,9 +297,11 @@ def comparison_of(store: Store, numbers: list[int], *, at_step: int | None = Non
     frame = store.runs_frame(f"attributes.number IN ({', '.join(map(str, numbers))})", None)
     frame = frame.set_index("number").loc[numbers].reset_index()
     metrics = [c.removeprefix("metrics.") for c in frame.columns if c.startswith("metrics.")]
-    history = store.history(numbers, metrics)
+    thin = None if full else COMPARE_POINTS
+    history = store.history(numbers, metrics, thin=thin, at_step=at_step)
+    exact = None if full else store.exact_summaries(numbers, metrics, longer_than=COMPARE_POINTS)
     definitions, hypotheses, code = comparison_context(store, frame)
-    return Comparison(frame, history, definitions, hypotheses, code, at_step=at_step)
+    return Comparison(frame, history, definitions, hypotheses, code, at_step=at_step, exact=exact)
 
 
 _FILTER_OPERATOR = re.compile(r"[=<>!]|\b(?:like|ilike|in|is)\b", re.IGNORECASE)

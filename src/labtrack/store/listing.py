@@ -49,7 +49,7 @@ _FIELD_SQL = {  # one run's value of a named param / metric (last) / tag, for OR
     "tags.": "(SELECT value FROM tags WHERE run_id = r.id AND key = ?)",
 }
 PREFIXES = tuple(_FIELD_SQL)
-MAX_LIMIT = 10**9  # limits and offsets beyond this are mistakes, not pages
+MAX_LIMIT = 2**63 - 1  # SQLite's largest integer: a limit or offset beyond it is a mistake
 
 
 class ColumnError(LabtrackError, ValueError):
@@ -99,7 +99,7 @@ def parse_order(order_by: str | Sequence[str] | None) -> list[tuple[str, bool]]:
 
 
 def check_page(limit: Any, offset: Any) -> tuple[int | None, int]:
-    """(limit, offset) checked: whole numbers, limit >= 0, offset >= 0, both below a billion."""
+    """(limit, offset) checked: whole numbers from 0 to SQLite's largest integer."""
     for name, value in (("limit", limit), ("offset", offset)):
         if value is None and name == "limit":
             continue
