@@ -49,6 +49,7 @@ _FIELD_SQL = {  # one run's value of a named param / metric (last) / tag, for OR
     "tags.": "(SELECT value FROM tags WHERE run_id = r.id AND key = ?)",
 }
 PREFIXES = tuple(_FIELD_SQL)
+_NEVER_NULL = frozenset({"number", "uuid", "experiment", "status", "start_time"})
 MAX_LIMIT = 2**63 - 1  # SQLite's largest integer: a limit or offset beyond it is a mistake
 
 
@@ -160,10 +161,14 @@ def select_runs(
         if expr is None:
             prefix, name = field.split(".", 1)
             expr, binds = _FIELD_SQL[prefix + "."], [name, name]  # the expression appears twice
-        # missing values last in either direction, then by number
-        order.append(f"({expr}) IS NULL, ({expr}) {'DESC' if descending else 'ASC'}")
+        direction = "DESC" if descending else "ASC"
+        if field in _NEVER_NULL:  # plain, so SQLite can walk an index instead of sorting
+            order.append(f"{expr} {direction}")
+        else:  # missing values last in either direction, then by number
+            order.append(f"({expr}) IS NULL, ({expr}) {direction}")
         order_args.extend(binds)
-    order.append("r.id")
+    if not any(field == "number" for field, _ in parse_order(order_by)):
+        order.append("r.id")
     paged = limit is not None or offset > 0
     page = f" LIMIT {-1 if limit is None else limit} OFFSET {offset}" if paged else ""
     body = " FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE " + where
@@ -182,9 +187,16 @@ def select_runs(
         total = (
             offset + len(rows)
             if not paged or short_page
-            else conn.execute(f"SELECT count(*){body}", args).fetchone()[0]
+            else conn.execute(f"SELECT count(*){_count_body(body)}", args).fetchone()[0]
         )
     return Selected(columns, total)
+
+
+def _count_body(body: str) -> str:
+    """The FROM ... WHERE of a count: without the join to experiments when nothing reads them."""
+    joined = " FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE "
+    where = body.removeprefix(joined)
+    return body if "e." in where else " FROM runs r WHERE " + where
 
 
 _IN_IDS = " WHERE {column} IN (SELECT value FROM json_each(?))"
