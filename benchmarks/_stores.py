@@ -132,6 +132,43 @@ def points_store(points: int) -> tuple[Path, int]:
     return folder, 1
 
 
+def curves_store(runs: int, steps: int, metrics: int = 1) -> Path:
+    """A store of `runs` finished runs (#1..), each with `metrics` metrics (`loss`, then `m1`,
+    `m2`, ...) of `steps` points, and a `lr` param; returns its folder."""
+    folder, built = _new_store(f"curves-{runs}x{steps}x{metrics}")
+    if built:
+        return folder
+    from labtrack.store.schema import runs_wide_sql
+
+    names = ["loss"] + [f"m{k}" for k in range(1, metrics)]
+    _fill(
+        folder,
+        [
+            "INSERT INTO experiments (id, name, created) VALUES (1, 'bench', 0)",
+            f"{_counter(runs)} INSERT INTO runs (id, uuid, experiment_id, name, status, start_time,"
+            " end_time, host, pid) SELECT i + 1, lower(hex(randomblob(16))), 1, 'curve-' || i,"
+            f" 'finished', {T0} + i * 60, {T0} + i * 60 + 50, 'bench', 0 FROM c",
+            "INSERT INTO params (run_id, key, value, kind)"
+            " SELECT id, 'lr', 1.0 / (10 + id), 'float' FROM runs",
+            *(
+                f"INSERT INTO metric_keys (id, name) VALUES ({k + 1}, '{name}')"
+                for k, name in enumerate(names)
+            ),
+            f"{_counter(steps)} INSERT INTO metric_points (run_id, key_id, step, value, wall_ms)"
+            " SELECT r.id, k.id, c.i, k.id * 0.1 + 1.0 / (c.i + 1) + (abs(random()) % 1000) / 100000.0,"
+            f" CAST(({T0} + r.id * 60) * 1000 AS INTEGER) + c.i FROM runs r, metric_keys k, c"
+            " ORDER BY r.id, k.id, c.i",
+            "INSERT INTO metric_summaries (run_id, key_id, last, last_step, min, max, sum, count, nan_count)"
+            " SELECT run_id, key_id, (SELECT value FROM metric_points q WHERE q.run_id = p.run_id AND"
+            " q.key_id = p.key_id ORDER BY step DESC LIMIT 1), max(step), min(value), max(value),"
+            " sum(value), count(*), 0 FROM metric_points p GROUP BY run_id, key_id",
+            "DROP VIEW runs_wide",
+            runs_wide_sql(["lr"], sorted(names)),
+        ],
+    )
+    return folder
+
+
 def _mlflow_db(name: str) -> tuple[Path, str, bool]:
     """(MLflow's SQLite file for `name`, its tracking URI, whether it is already built)."""
     folder = CACHE / f"v{BUILDER_VERSION}-mlflow-{name}"

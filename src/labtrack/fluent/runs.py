@@ -262,8 +262,9 @@ def history(runs: Any, metric: str | list[str], *, max_points: int | None = None
 def compare(*runs: Any, at_step: int | None = None, full: bool = False) -> Comparison:
     """Compare runs side by side: refs (number, '#3', uuid, name), a filter, Runs, or a frame from `lt.runs`.
 
-    Summaries come from the store and histories longer than COMPARE_POINTS are thinned (min and
-    max per bucket, both ends, the `at_step` point): `full=True` reads every point instead.
+    Histories longer than COMPARE_FULL_UP_TO points are thinned to about COMPARE_POINTS (min and
+    max per bucket, both ends, the `at_step` point) and their means come from the store's
+    summaries: `full=True` reads every point instead.
 
     >>> cmp = lt.compare(3, 4, "sweep-lr")
     >>> cmp.diff().save("diff.md")
@@ -281,7 +282,8 @@ def compare(*runs: Any, at_step: int | None = None, full: bool = False) -> Compa
     return comparison_of(store, numbers, at_step=at_step, full=full)
 
 
-COMPARE_POINTS = 4000  # a compared series longer than this is thinned (unless full=True)
+COMPARE_POINTS = 4000  # a long compared series is thinned to about this many points
+COMPARE_FULL_UP_TO = 100_000  # ... when it has more points than this (unless full=True)
 
 
 def comparison_of(
@@ -298,8 +300,14 @@ def comparison_of(
     frame = frame.set_index("number").loc[numbers].reset_index()
     metrics = [c.removeprefix("metrics.") for c in frame.columns if c.startswith("metrics.")]
     thin = None if full else COMPARE_POINTS
-    history = store.history(numbers, metrics, thin=thin, at_step=at_step)
-    exact = None if full else store.exact_summaries(numbers, metrics, longer_than=COMPARE_POINTS)
+    history = store.history(
+        numbers, metrics, thin=thin, thin_above=COMPARE_FULL_UP_TO, at_step=at_step
+    )
+    exact = (
+        None
+        if full
+        else store.exact_summaries(numbers, metrics, longer_than=COMPARE_FULL_UP_TO)
+    )
     definitions, hypotheses, code = comparison_context(store, frame)
     return Comparison(frame, history, definitions, hypotheses, code, at_step=at_step, exact=exact)
 

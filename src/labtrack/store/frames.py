@@ -253,13 +253,15 @@ def history_frame(
     metrics: list[str],
     *,
     thin: int | None = None,
+    thin_above: int | None = None,
     at_step: int | None = None,
 ) -> pd.DataFrame:
     """Tidy metric history: number, name, metric, step, value, time — sorted by number, metric,
     step — streamed in chunks into numpy arrays (no Python object per point).
 
-    `thin`: series longer than this come thinned in SQL (min and max per bucket of steps, both
-    ends, and the point at `at_step`): what a comparison needs of a 5,000,000-point history.
+    `thin`: series longer than `thin_above` (default: `thin`) points come thinned in SQL to about
+    `thin` points (min and max per bucket of steps, both ends, and the point at `at_step`): what a
+    comparison needs of a 5,000,000-point history.
 
     >>> history_frame(conn, [3], ["loss"]).shape
     (5000000, 6)
@@ -283,7 +285,7 @@ def history_frame(
             ).fetchone()
             if bound is None:
                 continue
-            if thin is not None and bound[0] > thin:
+            if thin is not None and bound[0] > (thin if thin_above is None else thin_above):
                 step, value, wall = thinned_points(conn, run_id, key_id, thin, at_step)
             else:
                 step, value, wall = _stream(conn, run_id, key_id, bound[0])
