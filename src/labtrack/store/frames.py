@@ -201,7 +201,8 @@ class _Scope:
         counts = self._counts(table, name_sql, names)
         full = sorted(k for k, n in counts.items() if n == len(self.ids) and n)
         rest = sorted(k for k in counts if k not in full)
-        out = self._dense(table, name_sql, value_sql, full, not rest, dtype) if full else {}
+        every = not rest and names is None  # no name left out: no need to name them
+        out = self._dense(table, name_sql, value_sql, full, every, dtype) if full else {}
         if rest:
             out.update(self._sparse(table, name_sql, value_sql, rest, fill, dtype))
         return out
