@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 import labtrack as lt
 from labtrack.cli import cli
+from labtrack.store.schema import MIGRATION_NAMES
 from session_reset import reset_session
 
 
@@ -110,7 +111,7 @@ def test_doctor_on_a_healthy_store(with_artifact):
     assert "integrity       ok" in result.stdout and result.stdout.rstrip().endswith("OK")
     report = strict_json(labtrack("doctor", "--json").stdout)
     assert (report["ok"], report["integrity"], report["runs_by_status"], report["counts"]["artifacts"]) == (True, "ok", {"finished": 1}, 1)
-    assert report["schema_version"] == "m001_initial" and report["missing_files"] == report["orphaned_files"] == []
+    assert report["schema_version"] == MIGRATION_NAMES[-1] and report["missing_files"] == report["orphaned_files"] == []
 
 
 def test_doctor_reports_a_missing_artifact_file_and_exits_1(with_artifact):
@@ -166,3 +167,28 @@ def test_the_installed_command_runs_in_a_real_process(runs3):
                           capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stderr) == (0, "")
     assert [r["number"] for r in strict_json(done.stdout)] == [1, 2]
+
+
+def test_runs_limit_shows_the_newest_runs_oldest_first(runs3):
+    result = labtrack("runs", "--limit", "2")
+    assert result.exit_code == 0, result.output
+    lines = [line.split()[:2] for line in result.output.splitlines() if line.strip()[:1].isdigit()]
+    assert lines == [["2", "try-2"], ["3", "try-3"]]
+    assert "the newest 2 of 3" in result.output
+
+
+def test_runs_limit_0_on_a_full_store_says_how_many_match(runs3):
+    result = labtrack("runs", "--limit", "0")
+    assert (result.exit_code, result.output.strip()) == (
+        0, "3 runs match; --limit 0 shows none of them."
+    )
+
+
+def test_runs_limit_json_reads_the_newest(runs3):
+    result = labtrack("runs", "--limit", "1", "--json")
+    assert [run["name"] for run in strict_json(result.output)] == ["try-3"]
+
+
+def test_runs_negative_limit_is_a_usage_error(runs3):
+    result = labtrack("runs", "--limit", "-1")
+    assert result.exit_code == 2 and "-1 is not in the range x>=0" in result.output
