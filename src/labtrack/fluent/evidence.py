@@ -287,7 +287,7 @@ def add_target_columns(store: Store, frame: pd.DataFrame) -> pd.DataFrame:
     run's summary (per the definition) reach it?"""
     if frame.empty:
         return frame
-    for experiment in dict.fromkeys(frame["experiment"]):
+    for experiment in frame["experiment"].unique():  # vectorised: 100,000 runs, a few experiments
         for name, d in definitions(store, experiment).items():
             if d.target is None:
                 continue
