@@ -76,10 +76,8 @@ def runs_frame(
     return frame
 
 
-# how each kind of field is stored: table, name column (SQL), value column (SQL), what a
-# "plain" value is (read as it is stored; others are decoded one by one)
+# a param stored as its Python value (int, str, float); the other kinds are decoded one by one
 _PLAIN_PARAM = "kind IN ('int', 'str') OR (kind = 'float' AND value IS NOT NULL)"
-_METRIC_NAME = "(SELECT name FROM metric_keys WHERE id = key_id)"
 
 
 class _Scope:
@@ -92,7 +90,7 @@ class _Scope:
     def __init__(self, conn: sqlite3.Connection, ids: np.ndarray, everything: bool) -> None:
         self.conn, self.ids, self.everything = conn, ids, everything
         self.sorter = np.argsort(ids, kind="stable")
-        self.in_ids = json.dumps(np.sort(ids).tolist())
+        self.in_ids = "" if everything else json.dumps(np.sort(ids).tolist())
 
     def _sql(
         self, sql: str, name_sql: str, names: list[str] | None, extra: str = "", tail: str = ""

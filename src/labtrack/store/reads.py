@@ -173,3 +173,24 @@ def history_frame(conn: sqlite3.Connection, run_ids: list[int], metrics: list[st
     from .frames import history_frame
 
     return history_frame(conn, run_ids, metrics, **options)
+
+
+def exact_summaries(
+    conn: sqlite3.Connection, run_ids: list[int], metrics: list[str], longer_than: int = 0
+) -> dict[tuple[int, str], dict[str, float]]:
+    """(run, metric) -> {"mean", and "last" unless it is NaN} from the stored summaries, for series
+    of more than `longer_than` points: what a comparison of thinned histories cannot compute."""
+    marks = ",".join("?" for _ in run_ids) or "NULL"
+    out: dict[tuple[int, str], dict[str, float]] = {}
+    for run_id, name, *row in conn.execute(
+        "SELECT s.run_id, k.name, s.last, s.last_step, s.min, s.max, s.sum, s.count, s.nan_count"
+        " FROM metric_summaries s JOIN metric_keys k ON k.id = s.key_id"
+        f" WHERE s.run_id IN ({marks}) AND s.count + s.nan_count > ?",
+        [*run_ids, longer_than],
+    ):
+        if name in metrics:
+            summary = summary_from_row(*row)
+            out[(run_id, name)] = {"mean": summary.mean}
+            if summary.last == summary.last:  # not NaN: the comparison's last too
+                out[(run_id, name)]["last"] = summary.last
+    return out

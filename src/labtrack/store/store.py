@@ -331,24 +331,10 @@ class Store:
         with self.snapshot() as conn:
             return reads.history_frame(conn, run_ids, metrics, **options)
 
-    def exact_summaries(
-        self, run_ids: list[int], metrics: list[str], *, longer_than: int = 0
-    ) -> dict[tuple[int, str], dict[str, float]]:
-        """(run, metric) -> {"mean", and "last" unless it is NaN} from the summaries, for series of
-        more than `longer_than` points (those a comparison reads thinned)."""
-        marks = ",".join("?" for _ in run_ids) or "NULL"
-        out = {}
-        for run_id, name, *row in self.read(
-            "SELECT s.run_id, k.name, s.last, s.last_step, s.min, s.max, s.sum, s.count, s.nan_count"
-            " FROM metric_summaries s JOIN metric_keys k ON k.id = s.key_id"
-            f" WHERE s.run_id IN ({marks}) AND s.count + s.nan_count > ?", [*run_ids, longer_than]
-        ):
-            if name in metrics:
-                summary = reads.summary_from_row(*row)
-                out[(run_id, name)] = {"mean": summary.mean}
-                if summary.last == summary.last:
-                    out[(run_id, name)]["last"] = summary.last
-        return out
+    def exact_summaries(self, run_ids: list[int], metrics: list[str], *, longer_than: int = 0):
+        """(run, metric) -> {"mean", "last"} of series longer than `longer_than` (see reads.py)."""
+        with self.snapshot() as conn:
+            return reads.exact_summaries(conn, run_ids, metrics, longer_than)
 
     def chart_history(self, run_ids: list[int], metric: str, max_points: int = 2000) -> dict[int, dict]:
         """Histories thinned for charts (min and max per bucket of steps); see downsample.py."""
