@@ -46,6 +46,7 @@ async def test_after_beyond_the_newest_run_is_an_empty_page(jp_fetch, filled) ->
         ("runs", {"numbers": HUGE}, "numbers must be run numbers between"),
         ("runs", {"sort": "params."}, "cannot sort by 'params.'"),
         ("compare", {"runs": "1", "at_step": HUGE}, "at_step must be at most"),
+        ("runs", {"columns": "params.lr,colour"}, "unknown column 'colour'"),
     ],
 )
 async def test_bad_numbers_and_fields_are_400(jp_fetch, filled, route, params, message) -> None:
@@ -56,3 +57,10 @@ async def test_bad_numbers_and_fields_are_400(jp_fetch, filled, route, params, m
 async def test_a_sort_field_is_a_name_never_sql(jp_fetch, filled) -> None:
     answer = await get_json(jp_fetch, "runs", sort="metrics.acc; DROP TABLE runs", limit="2")
     assert ([r["number"] for r in answer["runs"]], answer["total"]) == ([1, 2], 5)
+
+
+async def test_columns_bring_only_the_named_values(jp_fetch, filled) -> None:
+    answer = await get_json(jp_fetch, "runs", columns="params.lr,metrics.acc,tags.none")
+    first = answer["runs"][0]
+    assert (first["params"], first["metrics"], first["tags"]) == ({"lr": 0.1}, {"acc": 0.8}, {})
+    assert (answer["total"], answer["params"]) == (5, ["lr", "model", "note"])  # every name still

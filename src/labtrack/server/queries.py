@@ -125,6 +125,7 @@ class RunsQuery:
     limit: int | None = None
     after: int | None = None
     numbers: tuple[int, ...] | None = None
+    columns: tuple[str, ...] | None = None
 
     @classmethod
     def parse(cls, args: Args) -> RunsQuery:
@@ -139,4 +140,17 @@ class RunsQuery:
             limit=integer(args, "limit"),
             after=integer(args, "after"),
             numbers=None if chosen is None else tuple(chosen),
+            columns=columns(args),
         )
+
+
+def columns(args: Args) -> tuple[str, ...] | None:
+    """`columns`: the params, metrics and tags each run brings (`params.lr,metrics.acc`); None: all."""
+    from ..store.listing import ColumnError, check_field
+
+    if "columns" not in args:
+        return None
+    try:
+        return tuple(check_field(name) for name in items(args, "columns"))
+    except ColumnError as exc:
+        raise QueryError(str(exc)) from None

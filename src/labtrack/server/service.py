@@ -166,10 +166,11 @@ class StoreService:
     def runs_json(self, query: RunsQuery) -> str:
         """`GET runs`: the runs matching the query, sorted and paged, with the names of every column (JSON text).
 
-        A page (`limit` or `offset`) is sorted and cut in SQL and only its runs are read, so the
+        A page (`limit`, `offset` or `columns`) is sorted and cut in SQL and only its runs (and
+        only the named columns) are read, so the
         first page of 100,000 runs answers cold in a fraction of a second; a request for every
         run reads (and caches) the whole table."""
-        if query.limit is not None or query.offset:
+        if query.limit is not None or query.offset or query.columns is not None:
             return self._runs_page_json(query)
         table = self._runs_table(query)
         rows = table.rows
@@ -200,6 +201,7 @@ class StoreService:
                 order_by=order,
                 limit=query.limit,
                 offset=query.offset,
+                columns=query.columns,
             )
             # the page's experiments first, then every other one (first definition wins)
             experiments = [row["experiment"] for row in listed.rows]

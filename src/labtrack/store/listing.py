@@ -199,7 +199,7 @@ def _count_body(body: str) -> str:
     return body if "e." in where else " FROM runs r WHERE " + where
 
 
-_IN_IDS = " WHERE {column} IN (SELECT value FROM json_each(?))"
+_IN_IDS = " {column} IN (SELECT value FROM json_each(?))"
 # distinct param keys by index seeks (one per key), not a scan of every param row
 _DISTINCT_KEYS = (
     "WITH RECURSIVE k(key) AS (SELECT min(key) FROM params UNION ALL"
@@ -231,11 +231,14 @@ def runs_table(
     order_by: str | Sequence[str] | None = None,
     limit: int | None = None,
     offset: int = 0,
+    columns: Sequence[str] | None = None,
 ) -> RunsTable:
     """The runs matching `filter` (the filter language) in `experiment` (None: all), numbered above
     `after`, among `numbers`, sorted by `order_by` (default: number), the page `offset`..`+ limit`.
-    Only the page's params, metrics and tags are read. Read it inside one snapshot
-    (`Store.runs_table` does)."""
+    Only the page's params, metrics and tags are read — only those named in `columns`
+    (`params.X`, `metrics.X`, `tags.X`; attributes always come) when it is given. Read it inside
+    one snapshot (`Store.runs_table` does)."""
+    named = None if columns is None else [check_field(c) for c in columns]
     selected = select_runs(
         conn,
         filter,
@@ -257,10 +260,17 @@ def runs_table(
     whole = everything and limit is None and not offset
     ids = [] if whole else [json.dumps(list(by_id))]
 
-    def scoped(sql: str, column: str) -> sqlite3.Cursor:
-        return conn.execute(sql + ("" if whole else _IN_IDS.format(column=column)), ids)
+    def scoped(sql: str, column: str, prefix: str, name_sql: str) -> sqlite3.Cursor:
+        where = [] if whole else [_IN_IDS.format(column=column)]
+        args = list(ids)
+        if named is not None:  # only the named columns of this kind
+            where.append(f" {name_sql} IN (SELECT value FROM json_each(?))")
+            args.append(json.dumps([c[len(prefix) :] for c in named if c.startswith(prefix)]))
+        return conn.execute(sql + " WHERE" * bool(where) + " AND".join(where), args)
 
-    for run_id, key, value, kind in scoped("SELECT run_id, key, value, kind FROM params", "run_id"):
+    for run_id, key, value, kind in scoped(
+        "SELECT run_id, key, value, kind FROM params", "run_id", "params.", "key"
+    ):
         row = by_id.get(run_id)
         if row is not None:
             plain = kind == "str" or kind == "int" or (kind == "float" and value is not None)
@@ -268,15 +278,17 @@ def runs_table(
     for run_id, key, last in scoped(
         "SELECT s.run_id, k.name, s.last FROM metric_summaries s JOIN metric_keys k ON k.id = s.key_id",
         "s.run_id",
+        "metrics.",
+        "k.name",
     ):
         row = by_id.get(run_id)
         if row is not None:
             row["metrics"][key] = last  # None: the last value is NaN
-    for run_id, key, value in scoped("SELECT run_id, key, value FROM tags", "run_id"):
+    for run_id, key, value in scoped("SELECT run_id, key, value FROM tags", "run_id", "tags.", "key"):
         row = by_id.get(run_id)
         if row is not None:
             row["tags"][key] = value
-    if whole or limit is None and not offset:  # every matching run is here: its names are the names
+    if named is None and limit is None and not offset:  # every matching run is here, whole
         params = sorted({key for row in rows for key in row["params"]})
         metrics = sorted({key for row in rows for key in row["metrics"]})
     else:
