@@ -105,14 +105,16 @@ def cli_limit(folder: Path) -> Timing:
 
 
 HISTORY = """
-import json, resource, sys, time
+import json, sys, time
 import labtrack as lt
 lt.open(sys.argv[1]); lt.runs(limit=1)  # imports pandas, opens the store
 began, cpu = time.perf_counter(), time.process_time()
 frame = lt.history(1, "loss")
 seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
 assert len(frame) == int(sys.argv[2]), len(frame)
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM: this process's peak resident memory (ru_maxrss would count the forking parent's)
+status = open("/proc/self/status").read().split("VmHWM:")[1]
+peak = int(status.split()[0]) / 1024
 print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak}))
 """
 
