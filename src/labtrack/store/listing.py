@@ -284,7 +284,9 @@ def runs_table(
         row = by_id.get(run_id)
         if row is not None:
             row["metrics"][key] = last  # None: the last value is NaN
-    for run_id, key, value in scoped("SELECT run_id, key, value FROM tags", "run_id", "tags.", "key"):
+    for run_id, key, value in scoped(
+        "SELECT run_id, key, value FROM tags", "run_id", "tags.", "key"
+    ):
         row = by_id.get(run_id)
         if row is not None:
             row["tags"][key] = value
