@@ -50,10 +50,25 @@ def fresh_mlflow(name: str = "mlflow"):
     return mlflow
 
 
+ROWS_FILE = "LABTRACK_BENCH_ROWS"  # run_all.py collects every benchmark's rows here (JSON lines)
+
+
 def print_table(title: str, rows: list[tuple[str, str, str, str, str]]) -> None:
-    """rows: (what, labtrack, peer, ratio, target)."""
+    """rows: (what, labtrack, peer, ratio, target). Printed here, and handed to run_all.py's one table."""
     headers = ("what", "labtrack", "peer (same process)", "ratio", "target")
     widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(5)]
     print(f"\n## {title}")
     for row in [headers, tuple("-" * w for w in widths), *rows]:
         print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)))
+    emit(rows)
+
+
+def emit(rows: list[tuple[str, str, str, str, str]]) -> None:
+    """Hand rows (what, labtrack, MLflow or reference, ratio, target) to `make bench`'s one table."""
+    import json
+
+    path = os.environ.get(ROWS_FILE)
+    if path:
+        with open(path, "a", encoding="utf-8") as out:
+            for row in rows:
+                out.write(json.dumps([str(cell) for cell in row]) + "\n")

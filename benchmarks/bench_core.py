@@ -1,4 +1,5 @@
-"""Core benchmarks of issue 3: write rate, runs table, import time, bytes per point — vs MLflow.
+"""Core benchmarks of issue 3: write rate, import time, bytes per point — vs MLflow (the runs table
+is measured on stores of 1,000 to 100,000 runs by bench_scale.py).
 
 Run with `make bench` (or `python benchmarks/bench_core.py [--quick]`).
 """
@@ -6,7 +7,6 @@ Run with `make bench` (or `python benchmarks/bench_core.py [--quick]`).
 from __future__ import annotations
 
 import os
-import random
 import sqlite3
 import subprocess
 import sys
@@ -14,12 +14,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import fresh_labtrack, fresh_mlflow, print_table, timed
+from _common import fresh_labtrack, fresh_mlflow, print_table
 
 QUICK = "--quick" in sys.argv
 POINTS = 100_000 if QUICK else 1_000_000
-RUNS = 1_000 if QUICK else 10_000
-MLFLOW_RUNS = 200 if QUICK else 1_000
 
 
 ROUNDS = 1 if QUICK else 3
@@ -67,7 +65,9 @@ def sqlite_floor() -> tuple[float, float]:
     t0, c0 = time.perf_counter(), time.process_time()
     for start in range(0, POINTS, 100_000):
         conn.execute("BEGIN")
-        conn.executemany("INSERT INTO metric_points VALUES (?, ?, ?, ?, ?)", rows[start:start + 100_000])
+        conn.executemany(
+            "INSERT INTO metric_points VALUES (?, ?, ?, ?, ?)", rows[start : start + 100_000]
+        )
         conn.execute("COMMIT")
     return POINTS / (time.perf_counter() - t0), POINTS / (time.process_time() - c0)
 
@@ -77,7 +77,7 @@ def mlflow_write_rates() -> tuple[float, float]:
     mlflow = fresh_mlflow("points")
     from mlflow.entities import Metric
 
-    n_single = 200 if QUICK else 600
+    n_single = 200  # a rate (about 30 ms a call): 200 calls measure it
     with mlflow.start_run():
         t0 = time.perf_counter()
         for i in range(n_single):
@@ -85,43 +85,27 @@ def mlflow_write_rates() -> tuple[float, float]:
         single = n_single / (time.perf_counter() - t0)
         client = mlflow.tracking.MlflowClient()
         run_id = mlflow.active_run().info.run_id
-        n_batch = 20_000 if QUICK else 100_000
+        n_batch = 10_000 if QUICK else 30_000  # a rate: 30 batches measure it (and keep make bench short)
         now = int(time.time() * 1000)
         t0 = time.perf_counter()
         for start in range(0, n_batch, 1000):
-            client.log_batch(run_id, metrics=[Metric("loss2", 0.5, now, i) for i in range(start, start + 1000)])
+            client.log_batch(
+                run_id, metrics=[Metric("loss2", 0.5, now, i) for i in range(start, start + 1000)]
+            )
         batch = n_batch / (time.perf_counter() - t0)
     return single, batch
 
 
-def labtrack_runs_table() -> float:
-    """Seconds for lt.runs() over RUNS runs x 20 params x 5 metrics."""
-    lt, store = fresh_labtrack("runs")
-    rng = random.Random(0)
-    for i in range(RUNS):
-        with lt.run(f"run-{i}", params={f"p{j}": rng.choice([rng.random(), rng.randint(0, 9), "rf"]) for j in range(20)}):
-            lt.log(**{f"m{k}": rng.random() for k in range(5)})
-    lt.runs()  # warm: the first call also imports pandas
-    return timed(lambda: lt.runs(), repeat=5)
-
-
-def mlflow_runs_table() -> float:
-    """Seconds for mlflow.search_runs over MLFLOW_RUNS runs x 20 params x 5 metrics."""
-    mlflow = fresh_mlflow("runs")
-    rng = random.Random(0)
-    for i in range(MLFLOW_RUNS):
-        with mlflow.start_run(run_name=f"run-{i}"):
-            mlflow.log_params({f"p{j}": rng.random() for j in range(20)})
-            mlflow.log_metrics({f"m{k}": rng.random() for k in range(5)})
-    mlflow.search_runs(max_results=100_000)
-    return timed(lambda: mlflow.search_runs(max_results=100_000), repeat=3)
-
-
 def import_time(module: str) -> float:
     """Seconds to import `module` in a fresh interpreter, minus the interpreter's own start-up."""
+
     def run(code: str) -> float:
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")})
+        subprocess.run(
+            [sys.executable, "-c", code],
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")},
+        )
         return time.perf_counter() - t0
 
     base = min(run("pass") for _ in range(3))
@@ -131,21 +115,49 @@ def import_time(module: str) -> float:
 def main() -> None:
     rate, floor, rate_cpu, floor_cpu, bytes_per_point = write_rates()
     single, batch = mlflow_write_rates()
-    lt_runs = labtrack_runs_table()
-    ml_runs = mlflow_runs_table()
     lt_import = import_time("labtrack")
     ml_import = import_time("mlflow")
-    print_table(f"core ({POINTS:,} points; {RUNS:,} labtrack runs vs {MLFLOW_RUNS:,} MLflow runs)", [
-        ("points/s, one call per point, persisted", f"{rate:,.0f}", f"{single:,.0f} (log_metric)",
-         f"{rate / single:,.0f}x", ">= 300,000/s"),
-        ("points/s vs MLflow log_batch", f"{rate:,.0f}", f"{batch:,.0f} (log_batch)", f"{rate / batch:,.1f}x", ""),
-        ("points/s vs raw sqlite3 executemany", f"{rate:,.0f}", f"{floor:,.0f} (floor)", f"{rate / floor:.0%}", ">= 50%"),
-        ("  the same by CPU time", f"{rate_cpu:,.0f}", f"{floor_cpu:,.0f} (floor)", f"{rate_cpu / floor_cpu:.0%}", ">= 50%"),
-        ("runs table (s)", f"{lt_runs:.3f} ({RUNS:,} runs)", f"{ml_runs:.3f} ({MLFLOW_RUNS:,} runs)",
-         f"{ml_runs / lt_runs:,.1f}x faster ({ml_runs / MLFLOW_RUNS / (lt_runs / RUNS):,.0f}x per run)", "<= 0.3 s"),
-        ("import time (s)", f"{lt_import:.3f}", f"{ml_import:.3f} (import mlflow)", f"{ml_import / lt_import:,.0f}x faster", "<= 0.15 s"),
-        ("bytes on disk per metric point", f"{bytes_per_point:.1f}", "", "", "<= 40"),
-    ])
+    print_table(
+        f"core ({POINTS:,} points)",
+        [
+            (
+                "points/s, one call per point, persisted",
+                f"{rate:,.0f}",
+                f"{single:,.0f} (log_metric)",
+                f"{rate / single:,.0f}x",
+                ">= 300,000/s",
+            ),
+            (
+                "points/s vs MLflow log_batch",
+                f"{rate:,.0f}",
+                f"{batch:,.0f} (log_batch)",
+                f"{rate / batch:,.1f}x",
+                "",
+            ),
+            (
+                "points/s vs raw sqlite3 executemany",
+                f"{rate:,.0f}",
+                f"{floor:,.0f} (floor)",
+                f"{rate / floor:.0%}",
+                ">= 50%",
+            ),
+            (
+                "  the same by CPU time",
+                f"{rate_cpu:,.0f}",
+                f"{floor_cpu:,.0f} (floor)",
+                f"{rate_cpu / floor_cpu:.0%}",
+                ">= 50%",
+            ),
+            (
+                "import time (s)",
+                f"{lt_import:.3f}",
+                f"{ml_import:.3f} (import mlflow)",
+                f"{ml_import / lt_import:,.0f}x faster",
+                "<= 0.15 s",
+            ),
+            ("bytes on disk per metric point", f"{bytes_per_point:.1f}", "", "", "<= 40"),
+        ],
+    )
 
 
 if __name__ == "__main__":

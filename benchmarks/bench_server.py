@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import socket
 import subprocess
 import sys
@@ -23,7 +22,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from _common import fresh_labtrack, timed
+from _common import emit, timed
 
 QUICK = "--quick" in sys.argv
 RUNS = 1_000 if QUICK else 10_000
@@ -32,25 +31,12 @@ REPEAT = 5
 TOKEN = "labtrack-bench"
 
 
-def fill_store() -> tuple[Path, list[int]]:
-    """RUNS runs x 20 params x 5 metrics, then CURVES runs x STEPS steps of `loss`; returns the folder
-    and the numbers of the long runs."""
-    lt, store = fresh_labtrack("server")
-    rng = random.Random(0)
-    for i in range(RUNS):
-        params = {
-            f"p{j}": rng.choice([rng.random(), rng.randint(0, 9), "rf", "svm"]) for j in range(20)
-        }
-        with lt.run(f"run-{i}", params=params):
-            lt.log(**{f"m{k}": rng.random() for k in range(5)})
-    curves = []
-    for c in range(CURVES):
-        with lt.run(f"curve-{c}", params={"lr": 10 ** -rng.uniform(1, 4)}) as run:
-            for step in range(STEPS):
-                lt.log(step=step, loss=1 / (step + 1) + rng.random() * 0.01)
-        curves.append(run.number)
-    store.points.flush()
-    return store.location.folder, curves
+def fill_store() -> tuple[Path, Path, list[int]]:
+    """RUNS runs x 20 params x 5 metrics, and CURVES runs x STEPS steps of `loss` (two stores, built
+    with SQL by _stores.py); returns both folders and the numbers of the long runs."""
+    from _stores import curves_store, runs_store
+
+    return runs_store(RUNS), curves_store(CURVES, STEPS), list(range(1, CURVES + 1))
 
 
 def filters() -> Callable[[], str]:
@@ -59,12 +45,13 @@ def filters() -> Callable[[], str]:
     return lambda: f"metrics.m0 > {0.5 + next(count) / 1e6} and params.p1 = 'rf' or params.p2 > 5"
 
 
-def time_service(folder: Path, curves: list[int]) -> dict[str, float]:
+def time_service(folder: Path, curves_folder: Path, curves: list[int]) -> dict[str, float]:
     from labtrack.server.queries import RunsQuery
     from labtrack.server.records import encode_json
     from labtrack.server.service import LabService
 
     service = LabService(folder, root_dir=folder.parent)
+    long_runs = LabService(curves_folder, root_dir=curves_folder.parent)
     next_filter = filters()
     runs = [str(n) for n in curves]
 
@@ -87,12 +74,14 @@ def time_service(folder: Path, curves: list[int]) -> dict[str, float]:
         ),
         "history": timed(
             lambda: (
-                service._series_cache.clear(),
-                encode_json(service.history(runs, "loss", 2000)),
+                long_runs._series_cache.clear(),
+                encode_json(long_runs.history(runs, "loss", 2000)),
             ),
             REPEAT,
         ),
-        "history, cached": timed(lambda: encode_json(service.history(runs, "loss", 2000)), REPEAT),
+        "history, cached": timed(
+            lambda: encode_json(long_runs.history(runs, "loss", 2000)), REPEAT
+        ),
     }
 
 
@@ -139,8 +128,9 @@ def get(base: str, path: str, **params: str) -> object:
         return json.loads(response.read())
 
 
-def time_http(folder: Path, curves: list[int]) -> dict[str, float]:
+def time_http(folder: Path, curves_folder: Path, curves: list[int]) -> dict[str, float]:
     server, base = start_server(folder)
+    curve_server, curve_base = start_server(curves_folder)
     try:
         next_filter, count = filters(), iter(range(1, 10**9))  # a new filter: a cache miss
         runs = ",".join(map(str, curves))
@@ -166,17 +156,22 @@ def time_http(folder: Path, curves: list[int]) -> dict[str, float]:
             ),
             "history": timed(  # a new max_points each time: a cache miss
                 lambda: get(
-                    base, "history", runs=runs, metric="loss", max_points=str(2000 - next(count))
+                    curve_base,
+                    "history",
+                    runs=runs,
+                    metric="loss",
+                    max_points=str(2000 - next(count)),
                 ),
                 REPEAT,
             ),
             "history, cached": timed(
-                lambda: get(base, "history", runs=runs, metric="loss"), REPEAT
+                lambda: get(curve_base, "history", runs=runs, metric="loss"), REPEAT
             ),
         }
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for each in (server, curve_server):
+            each.terminate()
+            each.wait(timeout=30)
 
 
 WHAT = {
@@ -194,11 +189,12 @@ WHAT = {
 
 def main() -> None:
     t0 = time.perf_counter()
-    folder, curves = fill_store()
+    folder, curves_folder, curves = fill_store()
     print(
-        f"filled {RUNS:,} runs + {CURVES} x {STEPS:,} steps through the API in {time.perf_counter() - t0:.1f} s"
+        f"stores of {RUNS:,} runs + {CURVES} x {STEPS:,} steps ready in {time.perf_counter() - t0:.1f} s"
     )
-    service, http = time_service(folder, curves), time_http(folder, curves)
+    service = time_service(folder, curves_folder, curves)
+    http = time_http(folder, curves_folder, curves)
     rows = [
         ("route (median of 5)", "service (s)", "HTTP (s)", "target"),
         *(
@@ -212,6 +208,13 @@ def main() -> None:
     )
     for row in [rows[0], tuple("-" * w for w in widths), *rows[1:]]:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)))
+    emit(
+        [
+            (f"REST {what}", f"{http[key]:.3f} s", f"in-process {service[key]:.3f} s", "", target)
+            for key, (what, target) in WHAT.items()
+            if key in ("runs, filtered", "runs, first page", "history")
+        ]
+    )
 
 
 if __name__ == "__main__":

@@ -167,3 +167,28 @@ def test_the_installed_command_runs_in_a_real_process(runs3):
                           capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stderr) == (0, "")
     assert [r["number"] for r in strict_json(done.stdout)] == [1, 2]
+
+
+def test_runs_limit_shows_the_newest_runs_oldest_first(runs3):
+    result = labtrack("runs", "--limit", "2")
+    assert result.exit_code == 0, result.output
+    lines = [line.split()[:2] for line in result.output.splitlines() if line.strip()[:1].isdigit()]
+    assert lines == [["2", "try-2"], ["3", "try-3"]]
+    assert "the newest 2 of 3 runs" in result.output
+
+
+def test_runs_limit_0_on_a_full_store_says_how_many_match(runs3):
+    result = labtrack("runs", "--limit", "0")
+    assert (result.exit_code, result.output.strip()) == (
+        0, "3 runs match; --limit 0 shows none of them."
+    )
+
+
+def test_runs_limit_json_reads_the_newest(runs3):
+    result = labtrack("runs", "--limit", "1", "--json")
+    assert [run["name"] for run in strict_json(result.output)] == ["try-3"]
+
+
+def test_runs_negative_limit_is_a_usage_error(runs3):
+    result = labtrack("runs", "--limit", "-1")
+    assert result.exit_code == 2 and "-1 is not in the range x>=0" in result.output

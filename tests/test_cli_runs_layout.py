@@ -43,7 +43,7 @@ def test_every_line_fits_and_the_defined_metrics_come_first(real_store):
     assert header[:5] == ["#", "name", "status", "start", "duration"]
     assert header[5:9] == ["val_accuracy", "↑", "val_loss", "↓"]
     assert len([line for line in lines if line.strip().startswith(("68 ", "75 "))]) == 2
-    assert "newest 8 of 75 runs" in " ".join(out.split()) and "more column(s)" in out
+    assert "Showing the newest 8 of 75 runs." in out and "Columns left out to fit" in out
 
 
 def test_metric_values_are_whole_and_long_values_are_cut(real_store):
@@ -74,5 +74,5 @@ def test_store_is_accepted_after_the_command_and_limit_0_says_so(real_store, tmp
     monkeypatch.delenv("LABTRACK_DIR")
     monkeypatch.chdir(tmp_path)
     out = labtrack("runs", "--store", str(real_store), "--limit", "0")
-    assert out.strip() == "75 run(s) match; --limit 0 shows none."
+    assert out.strip() == "75 runs match; --limit 0 shows none of them."
     assert "75" in labtrack("--store", str(real_store), "runs", "-n", "1")

@@ -40,9 +40,17 @@ def cut(text: str, width: int = MAX_CELL) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def flat_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A runs-listing record (params, metrics and tags nested) as one flat row: `params.lr`, …"""
+    flat = {k: v for k, v in row.items() if k not in ("params", "metrics", "tags", "summaries")}
+    for section in ("params", "metrics", "tags"):
+        flat.update({f"{section}.{k}": v for k, v in row.get(section, {}).items()})
+    return flat
+
+
 def _cell(key: str, value: Any, wide: bool) -> str:
     if key == "start_time":
-        return "" if value is None or value != value else fmt_time(value.timestamp())[5:16]
+        return fmt_time(value)[5:16]
     if key == "duration":
         return fmt_duration(value)
     text = fmt_value(value, nan="" if key.startswith("metrics.") else "nan")

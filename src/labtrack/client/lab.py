@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 __all__ = ["HypothesisClosed", "HypothesisNotFound", "Lab"]
 
 HISTORY_CHUNK = 25  # runs whose histories a comparison with progress loads at a time
+COMPARE_POINTS = 4000  # a long compared series is thinned to about this many points
+COMPARE_FULL_UP_TO = 100_000  # ... when it has more points than this (unless full=True)
 _FILTER_OPERATOR = re.compile(r"[=<>!]|\b(?:like|ilike|in|is)\b", re.IGNORECASE)
 
 
@@ -133,25 +135,37 @@ class Lab(HypothesesMixin):
         """The id of an environment snapshot (stored once, shared by every run that references it)."""
         return self.store.environment_id(snapshot)
 
-    def runs(self, filter: str | None = None, *, experiment: str | None = None) -> pd.DataFrame:
-        """One row per run: attributes, `params.*`, `metrics.*` (last values), `tags.*` and `target.*`.
-
-        >>> lab.runs("metrics.acc > 0.9 and params.model = 'rf'")
-        """
-        self.flush()
-        return evidence.add_target_columns(self.store, self.store.runs_frame(filter, experiment))
-
-    def runs_listing(
+    def runs(
         self,
         filter: str | None = None,
-        experiment: str | None = None,
         *,
-        after: int | None = None,
-        numbers: list[int] | None = None,
-    ) -> RunsListing:
-        """The runs as plain records (`rows`) with the names of their params and metrics."""
+        experiment: str | None = None,
+        columns: list[str] | None = None,
+        order_by: str | list[str] | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> pd.DataFrame:
+        """One row per run: attributes, `params.*`, `metrics.*` (last values), `tags.*` and `target.*`.
+        `columns`, `order_by` ("metrics.acc desc", "-metrics.acc"; missing values last) and
+        `limit` / `offset` are applied in SQL, so only what is shown is read.
+
+        >>> lab.runs("metrics.acc > 0.9 and params.model = 'rf'", order_by="-metrics.acc", limit=10)
+        """
         self.flush()
-        return self.store.runs_table(filter, experiment, after=after, numbers=numbers)
+        frame = self.store.runs_frame(
+            filter, experiment, columns=columns, order_by=order_by, limit=limit, offset=offset
+        )
+        if columns is not None and not any(c.startswith("target.") for c in columns):
+            return frame
+        return evidence.add_target_columns(self.store, frame)
+
+    def runs_listing(
+        self, filter: str | None = None, experiment: str | None = None, **options: Any
+    ) -> RunsListing:
+        """The runs as plain records (`rows`), the names of their params and metrics, and `total`.
+        Options, applied in SQL: `after`, `numbers`, `order_by`, `limit`, `offset`, `columns`."""
+        self.flush()
+        return self.store.runs_table(filter, experiment, **options)
 
     def add_summaries(self, rows: list[dict[str, Any]], chosen: dict[str, tuple[str, str]]) -> None:
         """Add each row's `summaries`: {metric: (summary, goal)} picked per definition (best or mean)."""
@@ -206,6 +220,10 @@ class Lab(HypothesesMixin):
 
         return selected_run_ids(self.store, filter)
 
+    def experiments(self) -> list[str]:
+        """The names of every experiment in the store, oldest first."""
+        return [name for (name,) in self.store.read("SELECT name FROM experiments ORDER BY id")]
+
     def run_names(self, numbers: list[int]) -> dict[int, str | None]:
         return self.store.run_names(numbers)
 
@@ -223,11 +241,21 @@ class Lab(HypothesesMixin):
         return self.store.mark_crashed_runs()
 
     # -- histories and comparisons -------------------------------------------------------------
-    def history(self, runs: Any, metric: str | list[str]) -> pd.DataFrame:
-        """Tidy metric history (number, name, metric, step, value, time) of one or more runs."""
+    def history(
+        self, runs: Any, metric: str | list[str], *, max_points: int | None = None
+    ) -> pd.DataFrame:
+        """Tidy metric history (number, name, metric, step, value, time) of one or more runs, as
+        numpy-backed columns read in chunks. `max_points`: series longer than this are thinned (min
+        and max per bucket of steps, both ends kept, in SQL); None reads every point."""
+        if max_points is not None and (
+            isinstance(max_points, bool) or not isinstance(max_points, int) or max_points < 2
+        ):
+            raise ValueError(
+                f"max_points must be a whole number of at least 2, or None, not {max_points!r}"
+            )
         self.flush()
         metrics = [metric] if isinstance(metric, str) else list(metric)
-        return self.store.history(self.run_numbers(runs), metrics)
+        return self.store.history(self.run_numbers(runs), metrics, thin=max_points)
 
     def chart_history(self, numbers: list[int], metric: str, max_points: int = 2000) -> dict[int, dict]:
         """Each run's history of `metric` thinned to about `max_points` (extremes and ends kept)."""
@@ -245,8 +273,10 @@ class Lab(HypothesesMixin):
         self.flush()
         return metric_points(self.store, number)
 
-    def compare(self, *runs: Any, at_step: int | None = None) -> Comparison:
-        """Compare runs side by side: refs, a filter, Runs, or a frame from `runs()`.
+    def compare(self, *runs: Any, at_step: int | None = None, full: bool = False) -> Comparison:
+        """Compare runs side by side: refs, a filter, Runs, or a frame from `runs()`. Histories longer
+        than COMPARE_FULL_UP_TO points are thinned to about COMPARE_POINTS and their means come from
+        the store's summaries; `full=True` reads every point.
 
         >>> lab.compare(3, 4, "sweep-lr").diff().to_markdown()
         """
@@ -259,7 +289,7 @@ class Lab(HypothesesMixin):
         numbers = self.select(*runs)
         if not numbers:
             raise ValueError("no runs to compare: the filter matched none")
-        return self.comparison(numbers, at_step=at_step)
+        return self.comparison(numbers, at_step=at_step, full=full)
 
     def comparison(
         self,
@@ -268,6 +298,7 @@ class Lab(HypothesesMixin):
         at_step: int | None = None,
         frame: pd.DataFrame | None = None,
         progress: Callable[[int], None] | None = None,
+        full: bool = False,
     ) -> Comparison:
         """The comparison of runs `numbers` (in that order); `frame`, if given, is their `runs()` rows.
         `progress(n)` is told as histories of n more runs are loaded (a chunk at a time)."""
@@ -279,24 +310,42 @@ class Lab(HypothesesMixin):
             )
             frame = frame.set_index("number").loc[numbers].reset_index()
         metrics = [c.removeprefix("metrics.") for c in frame.columns if c.startswith("metrics.")]
-        history = self._histories(numbers, metrics, progress)
+        history = self._histories(numbers, metrics, progress, at_step, full)
+        exact = None if full else self.store.exact_summaries(
+            numbers, metrics, longer_than=COMPARE_FULL_UP_TO
+        )
         definitions, hypotheses, code = evidence.comparison_context(self.store, frame)
-        comparison = Comparison(frame, history, definitions, hypotheses, code, at_step=at_step)
+        comparison = Comparison(
+            frame, history, definitions, hypotheses, code, at_step=at_step, exact=exact
+        )
         comparison.source = self
         return comparison
 
     def _histories(
-        self, numbers: list[int], metrics: list[str], progress: Callable[[int], None] | None
+        self,
+        numbers: list[int],
+        metrics: list[str],
+        progress: Callable[[int], None] | None,
+        at_step: int | None,
+        full: bool,
     ) -> pd.DataFrame | None:
+        """The compared runs' histories: series over COMPARE_FULL_UP_TO points thinned unless `full`."""
+        thin = None if full else COMPARE_POINTS
+
+        def read(chunk: list[int]) -> pd.DataFrame:
+            return self.store.history(
+                chunk, metrics, thin=thin, thin_above=COMPARE_FULL_UP_TO, at_step=at_step
+            )
+
         if progress is None:
-            return self.store.history(numbers, metrics)
+            return read(numbers)
         import pandas as pd
 
         parts = []
         for start in range(0, len(numbers), HISTORY_CHUNK):
             chunk = numbers[start : start + HISTORY_CHUNK]
             if metrics:
-                parts.append(self.store.history(chunk, metrics))
+                parts.append(read(chunk))
             progress(len(chunk))
         found = [part for part in parts if not part.empty]
         return pd.concat(found, ignore_index=True) if found else None

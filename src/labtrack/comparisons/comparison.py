@@ -66,6 +66,7 @@ class Comparison:
         code: Mapping[int, str] | None = None,
         *,
         at_step: int | None = None,
+        exact: Mapping[tuple[int, str], Mapping[str, float]] | None = None,
     ) -> None:
         _check_columns(runs, ("number",), "runs")
         if history is not None:
@@ -90,6 +91,8 @@ class Comparison:
         self.differences_only = False
         self.source: Any = None  # the Lab that made it (its widget re-computes from there), if any
         self._history = Histories(history, self.numbers)
+        # (number, metric) -> {"mean": ..., "last": ...} from the store, for thinned histories
+        self._exact = {(int(n), m): dict(v) for (n, m), v in (exact or {}).items()}
 
     def __repr__(self) -> str:
         only = " (differences only)" if self.differences_only else ""
@@ -157,7 +160,13 @@ class Comparison:
             if isinstance(column, str) and column.startswith("metrics."):
                 fallback[column[len("metrics.") :]] = self._frame[column].to_numpy(dtype=float)
         goals = {name: d["goal"] for name, d in self.definitions.items()}
-        return self._history.summaries(self.labels, goals, fallback, self.at_step)
+        table = self._history.summaries(self.labels, goals, fallback, self.at_step)
+        labels = dict(zip(self.numbers, self.labels, strict=True))
+        for (number, metric), values in self._exact.items():  # a thinned history's mean is not its mean
+            if number in labels and (metric, "mean") in table.index:
+                for summary, value in values.items():
+                    table.loc[(metric, summary), labels[number]] = value
+        return table
 
     @cached_property
     def metric_differs(self) -> pd.Series:

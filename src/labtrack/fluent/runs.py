@@ -160,13 +160,27 @@ def log_dataset(df: Any, name: str) -> str:
     return _require_run().log_dataset(df, name)
 
 
-def runs(filter: str | None = None, *, experiment: str | None = None) -> pd.DataFrame:
+def runs(
+    filter: str | None = None,
+    *,
+    experiment: str | None = None,
+    columns: list[str] | None = None,
+    order_by: str | list[str] | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> pd.DataFrame:
     """A DataFrame with one row per run: attributes, `params.*`, `metrics.*` (last values), `tags.*`,
     and `target.*` (does the run meet the target of the metric's definition, per its summary).
 
-    >>> lt.runs("metrics.acc > 0.9 and params.model = 'rf'")
+    `columns` (e.g. ["name", "params.lr", "metrics.acc"]; `number` always comes), `order_by`
+    ("metrics.acc desc", or a list; missing values last) and `limit` / `offset` are applied in SQL,
+    so only what is shown is read.
+
+    >>> lt.runs("metrics.acc > 0.9 and params.model = 'rf'", order_by="-metrics.acc", limit=10)
     """
-    return default_lab().runs(filter, experiment=experiment)
+    return default_lab().runs(
+        filter, experiment=experiment, columns=columns, order_by=order_by, limit=limit, offset=offset
+    )
 
 
 def get_run(ref: int | str) -> RunRecord:
@@ -174,21 +188,27 @@ def get_run(ref: int | str) -> RunRecord:
     return default_lab().get_run(ref)
 
 
-def history(runs: Any, metric: str | list[str]) -> pd.DataFrame:
-    """Tidy metric history (number, name, metric, step, value, time) of one or more runs.
+def history(runs: Any, metric: str | list[str], *, max_points: int | None = None) -> pd.DataFrame:
+    """Tidy metric history (number, name, metric, step, value, time) of one or more runs, as
+    numpy-backed columns. `max_points`: series longer than this are thinned (min and max per
+    bucket of steps, both ends kept); None reads every point.
 
     >>> lt.history([3, 4], "loss")
     """
-    return default_lab().history(runs, metric)
+    return default_lab().history(runs, metric, max_points=max_points)
 
 
-def compare(*runs: Any, at_step: int | None = None) -> Comparison:
+def compare(*runs: Any, at_step: int | None = None, full: bool = False) -> Comparison:
     """Compare runs side by side: refs (number, '#3', uuid, name), a filter, Runs, or a frame from `lt.runs`.
+
+    Histories longer than 100,000 points are thinned to about 4,000 (min and max per bucket, both
+    ends, the `at_step` point) and their means come from the store's summaries: `full=True` reads
+    every point instead.
 
     >>> cmp = lt.compare(3, 4, "sweep-lr")
     >>> cmp.diff().save("diff.md")
     """
-    return default_lab().compare(*runs, at_step=at_step)
+    return default_lab().compare(*runs, at_step=at_step, full=full)
 
 
 def push_mlflow(uri: str, runs: Any = None, **options: Any) -> Any:

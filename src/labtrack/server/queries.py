@@ -17,6 +17,7 @@ RUN_FIELDS = tuple(RUN_COLUMNS)
 SORT_PREFIXES = ("params.", "metrics.", "tags.")
 MAX_RUNS_LISTED = 500  # runs named in one `runs=` list (compare, export, history)
 MAX_POINTS = 100_000
+MAX_RUN_NUMBER = 2**63 - 1  # SQLite's largest integer: `after` and run numbers beyond it are mistakes
 
 Args = Mapping[str, str]
 
@@ -43,14 +44,19 @@ def integer(
     raw = (args.get(name) or "").strip()
     if not raw:
         return default
+    if len(raw) > 40:  # int() of thousands of digits is slow, and no valid value is that long
+        raise QueryError(f"{name} must be an integer of at most 40 digits, not {raw[:40]!r}...")
     try:
         value = int(raw)
     except ValueError:
         raise QueryError(f"{name} must be an integer, not {raw[:40]!r}") from None
-    if value < minimum or (maximum is not None and value > maximum):
-        bound = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
-        raise QueryError(f"{name} must be {bound}, not {value}")
-    return value
+    top = MAX_RUN_NUMBER if maximum is None else maximum  # SQLite holds no larger integer
+    if minimum <= value <= top:
+        return value
+    if maximum is not None:
+        raise QueryError(f"{name} must be between {minimum} and {maximum}, not {value}")
+    side = f"at least {minimum}" if value < minimum else f"at most {top}"
+    raise QueryError(f"{name} must be {side}, not {value}")
 
 
 def flag(args: Args, name: str) -> bool:
@@ -78,11 +84,14 @@ def numbers(args: Args, name: str) -> list[int] | None:
     if name not in args:
         return None
     try:
-        return [int(v.removeprefix("#")) for v in items(args, name)]
+        found = [int(v.removeprefix("#")) for v in items(args, name)]
     except ValueError:
         raise QueryError(
             f"{name} must be run numbers separated by commas, e.g. {name}=3,4"
         ) from None
+    if any(not 0 <= n <= MAX_RUN_NUMBER for n in found):
+        raise QueryError(f"{name} must be run numbers between 0 and {MAX_RUN_NUMBER}")
+    return found
 
 
 def sort_field(args: Args) -> str:
@@ -116,6 +125,7 @@ class RunsQuery:
     limit: int | None = None
     after: int | None = None
     numbers: tuple[int, ...] | None = None
+    columns: tuple[str, ...] | None = None
 
     @classmethod
     def parse(cls, args: Args) -> RunsQuery:
@@ -130,4 +140,17 @@ class RunsQuery:
             limit=integer(args, "limit"),
             after=integer(args, "after"),
             numbers=None if chosen is None else tuple(chosen),
+            columns=columns(args),
         )
+
+
+def columns(args: Args) -> tuple[str, ...] | None:
+    """`columns`: the params, metrics and tags each run brings (`params.lr,metrics.acc`); None: all."""
+    from ..client import ColumnError, check_field
+
+    if "columns" not in args:
+        return None
+    try:
+        return tuple(check_field(name) for name in items(args, "columns"))
+    except ColumnError as exc:
+        raise QueryError(str(exc)) from None

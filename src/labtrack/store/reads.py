@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import RunNotFound
 from ..tracking.values import decode_param
+from .listing import RUN_COLUMNS  # noqa: F401 - re-exported: server.queries reads it here
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -157,91 +158,39 @@ def run_record(conn: sqlite3.Connection, number: int, files: ArtifactFiles) -> R
     )
 
 
-_STORED_AS_IS = frozenset({"int", "str"})  # param kinds whose stored value is the Python value
+def runs_frame(conn: sqlite3.Connection, filter: str | None, experiment: str | None,
+               **options: Any) -> pd.DataFrame:
+    """One row per run (see `frames.runs_frame`; options: columns, order_by, limit, offset)."""
+    from .frames import runs_frame
 
-RUN_COLUMNS = ["number", "uuid", "name", "experiment", "status", "start_time", "end_time",
-               "duration", "parent", "hypothesis_id", "notebook"]
-
-
-def runs_frame(conn: sqlite3.Connection, filter: str | None, experiment: str | None) -> pd.DataFrame:
-    """One row per run: attributes, `params.*` (typed), `metrics.*` (last values), `tags.*`."""
-    import pandas as pd
-
-    from .filters import compile_filter
-
-    where, args = compile_filter(filter)
-    if experiment is not None:
-        where = f"({where}) AND e.name = ?"
-        args = [*args, experiment]
-    selected = f"SELECT r.id FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE {where}"
-    rows = conn.execute(
-        "SELECT r.id, r.uuid, r.name, e.name, r.status, r.start_time, r.end_time,"
-        " COALESCE(r.end_time, r.heartbeat, r.start_time) - r.start_time, r.parent_id,"
-        f" r.hypothesis_id, r.notebook FROM runs r JOIN experiments e ON e.id = r.experiment_id"
-        f" WHERE {where} ORDER BY r.id",
-        args,
-    ).fetchall()
-    columns: dict[str, list] = {name: list(values) for name, values in zip(RUN_COLUMNS, zip(*rows))} \
-        if rows else {name: [] for name in RUN_COLUMNS}
-    position = {run_id: i for i, run_id in enumerate(columns["number"])}
-    n = len(rows)
-    scope = "" if filter is None and experiment is None else f" WHERE run_id IN ({selected})"
-    scope_args = args if scope else []
-
-    def spread(prefix: str, sql: str, typed: bool = False) -> dict[str, list]:
-        # Rows come in primary-key order (no sort); columns are sorted by name at the end.
-        out: dict[str, list] = {}
-        for run_id, key, value, *kind in conn.execute(sql + scope, scope_args):
-            column = out.get(key)
-            if column is None:
-                column = out[key] = [None] * n
-            if typed and kind[0] not in _STORED_AS_IS:
-                value = decode_param(value, kind[0])
-            column[position[run_id]] = value
-        return {prefix + key: out[key] for key in sorted(out)}
-
-    params = spread("params.", "SELECT run_id, key, value, kind FROM params", typed=True)
-    metrics = spread(
-        "metrics.",
-        "SELECT run_id, key, last FROM (SELECT s.run_id AS run_id, k.name AS key, s.last AS last"
-        " FROM metric_summaries s JOIN metric_keys k ON k.id = s.key_id)",
-    )
-    tags = spread("tags.", "SELECT run_id, key, value FROM tags")
-    frame = pd.DataFrame(columns)
-    for name in ("start_time", "end_time"):
-        frame[name] = pd.to_datetime(frame[name], unit="s", utc=True)
-    extra = {k: pd.Series(v, dtype=object) for k, v in params.items()}
-    extra.update({k: pd.Series(v, dtype="float64") for k, v in metrics.items()})
-    extra.update({k: pd.Series(v, dtype=object) for k, v in tags.items()})
-    if extra:
-        frame = pd.concat([frame, pd.DataFrame(extra)], axis=1)
-    return frame
+    return runs_frame(conn, filter, experiment, **options)
 
 
-def history_frame(conn: sqlite3.Connection, run_ids: list[int], metrics: list[str]) -> pd.DataFrame:
-    """Tidy metric history: number, name, metric, step, value, time — sorted by number, metric, step."""
-    import pandas as pd
+def history_frame(conn: sqlite3.Connection, run_ids: list[int], metrics: list[str],
+                  **options: Any) -> pd.DataFrame:
+    """Tidy metric history: number, name, metric, step, value, time — sorted by number, metric,
+    step (see `frames.history_frame`; options: thin, at_step)."""
+    from .frames import history_frame
 
-    run_marks = ",".join("?" for _ in run_ids) or "NULL"
-    metric_marks = ",".join("?" for _ in metrics) or "NULL"
-    names = dict(conn.execute(f"SELECT id, name FROM runs WHERE id IN ({run_marks})", run_ids))
-    keys = dict(conn.execute(f"SELECT id, name FROM metric_keys WHERE name IN ({metric_marks})", metrics))
-    rows = conn.execute(
-        f"SELECT run_id, key_id, step, value, wall_ms FROM metric_points"
-        f" WHERE run_id IN ({run_marks}) AND key_id IN ({','.join('?' for _ in keys) or 'NULL'})"
-        " ORDER BY run_id, key_id, step",
-        [*run_ids, *keys],
-    ).fetchall()
-    if rows:
-        run_col, key_col, step, value, wall = zip(*rows)
-    else:
-        run_col = key_col = step = value = wall = ()
-    frame = pd.DataFrame({
-        "number": pd.Series(run_col, dtype="int64"),
-        "name": pd.Series([names.get(r) for r in run_col], dtype=object),
-        "metric": pd.Series([keys[k] for k in key_col], dtype=object),
-        "step": pd.Series(step, dtype="int64"),
-        "value": pd.Series(value, dtype="float64"),
-        "time": pd.to_datetime(pd.Series(wall, dtype="int64"), unit="ms", utc=True),
-    })
-    return frame.sort_values(["number", "metric", "step"], kind="stable", ignore_index=True)
+    return history_frame(conn, run_ids, metrics, **options)
+
+
+def exact_summaries(
+    conn: sqlite3.Connection, run_ids: list[int], metrics: list[str], longer_than: int = 0
+) -> dict[tuple[int, str], dict[str, float]]:
+    """(run, metric) -> {"mean", and "last" unless it is NaN} from the stored summaries, for series
+    of more than `longer_than` points: what a comparison of thinned histories cannot compute."""
+    marks = ",".join("?" for _ in run_ids) or "NULL"
+    out: dict[tuple[int, str], dict[str, float]] = {}
+    for run_id, name, *row in conn.execute(
+        "SELECT s.run_id, k.name, s.last, s.last_step, s.min, s.max, s.sum, s.count, s.nan_count"
+        " FROM metric_summaries s JOIN metric_keys k ON k.id = s.key_id"
+        f" WHERE s.run_id IN ({marks}) AND s.count + s.nan_count > ?",
+        [*run_ids, longer_than],
+    ):
+        if name in metrics:
+            summary = summary_from_row(*row)
+            out[(run_id, name)] = {"mean": summary.mean}
+            if summary.last == summary.last:  # not NaN: the comparison's last too
+                out[(run_id, name)]["last"] = summary.last
+    return out

@@ -21,6 +21,11 @@ Tables (all readable with plain `sqlite3`):
   `environments` (deduplicated by hash), `metric_definitions`, `hypotheses`, `hypothesis_runs`.
 - `runs_wide` (a view, rebuilt when a new param or metric name appears): one row per run with its
   attributes, a `params.NAME` column per param and a `metrics.NAME` column per metric's last value.
+  SQLite allows 2,000 columns: past WIDE_NAMES names in all, the view holds the first names of each
+  kind in alphabetical order (params and metrics share the budget; neither gets less than half
+  unless the other needs less), and `runs_long` holds them all.
+- `runs_long` (a view, m004): one row per run and name, every name: `number`, `kind` (param,
+  metric or tag), `name`, `value` (a metric's last value; NULL for NaN).
 """
 
 from __future__ import annotations
@@ -34,7 +39,13 @@ MIGRATION_SET = "labtrack"
 
 # The names of every migration this code knows, in order. A store that has applied one not listed
 # here was written by a newer labtrack.
-MIGRATION_NAMES = ("m001_initial", "m002_definitions_join_notebook_experiments", "m003_hypothesis_audit")
+MIGRATION_NAMES = (
+    "m001_initial",
+    "m002_definitions_join_notebook_experiments",
+    "m003_hypothesis_audit",
+    "m004_runs_long",
+)
+WIDE_NAMES = 1990  # params + metrics in runs_wide: SQLite's default limit is 2,000 columns
 
 
 def m001_initial(db: Database) -> None:
@@ -281,10 +292,25 @@ def m003_hypothesis_audit(db: Database) -> None:
         )
 
 
+RUNS_LONG = """CREATE VIEW runs_long AS
+SELECT run_id AS number, 'param' AS kind, key AS name, value FROM params
+UNION ALL
+SELECT s.run_id, 'metric', k.name, s.last FROM metric_summaries s JOIN metric_keys k ON k.id = s.key_id
+UNION ALL
+SELECT run_id, 'tag', key, value FROM tags"""
+
+
+def m004_runs_long(db: Database) -> None:
+    """`runs_long`: every param, metric (last value) and tag of every run, one row each, for
+    stores with more names than `runs_wide` can hold as columns."""
+    db.execute(RUNS_LONG)
+
+
 MIGRATIONS = {
     "m001_initial": m001_initial,
     "m002_definitions_join_notebook_experiments": m002_definitions_join_notebook_experiments,
     "m003_hypothesis_audit": m003_hypothesis_audit,
+    "m004_runs_long": m004_runs_long,
 }
 
 
@@ -307,7 +333,9 @@ def _literal(text: str) -> str:
 
 
 def runs_wide_sql(param_keys: list[str], metric_names: list[str]) -> str:
-    """The `CREATE VIEW runs_wide` statement for the given param and metric names."""
+    """The `CREATE VIEW runs_wide` statement for the given param and metric names (sorted); past
+    WIDE_NAMES names, the first of each kind (see `wide_names`)."""
+    param_keys, metric_names = wide_names(list(param_keys), list(metric_names))
     columns = [
         "r.id AS number",
         "r.uuid",
@@ -336,3 +364,18 @@ def runs_wide_sql(param_keys: list[str], metric_names: list[str]) -> str:
         + body
         + "\nFROM runs r JOIN experiments e ON e.id = r.experiment_id"
     )
+
+
+def wide_names(params: list[str], metrics: list[str], budget: int = WIDE_NAMES
+               ) -> tuple[list[str], list[str]]:
+    """The param and metric names `runs_wide` shows: all of them if they fit in `budget`, else the
+    first of each kind, half the budget each (a kind needing less leaves the rest to the other).
+
+    >>> wide_names(["a", "b", "c"], ["x"], budget=2)
+    (['a'], ['x'])
+    """
+    if len(params) + len(metrics) <= budget:
+        return params, metrics
+    half = budget // 2
+    n_params = min(len(params), max(half, budget - len(metrics)))
+    return params[:n_params], metrics[: budget - n_params]

@@ -355,21 +355,29 @@ class Store:
         with self.snapshot() as conn:
             return reads.run_record(conn, reads.resolve_run(conn, ref), self.artifacts)
 
-    def runs_frame(self, filter: str | None = None, experiment: str | None = None):
+    def runs_frame(self, filter: str | None = None, experiment: str | None = None, **options: Any):
+        """The runs frame; options: columns, order_by, limit, offset (see frames.runs_frame)."""
         # one snapshot: a run written between its queries would otherwise have params but no row
         with self.snapshot() as conn:
-            return reads.runs_frame(conn, filter, experiment)
+            return reads.runs_frame(conn, filter, experiment, **options)
 
     def runs_table(self, filter: str | None = None, experiment: str | None = None, **only: Any):
-        """The runs as plain records, without pandas (see listing.py; `only`: after=N, numbers=[...])."""
+        """The runs as plain records, without pandas (see listing.py; `only`: after=N, numbers=[...],
+        order_by, limit, offset)."""
         from .listing import runs_table
 
         with self.snapshot() as conn:
             return runs_table(conn, filter, experiment, **only)
 
-    def history(self, run_ids: list[int], metrics: list[str]):
-        with self.lock:
-            return reads.history_frame(self.conn, run_ids, metrics)
+    def history(self, run_ids: list[int], metrics: list[str], **options: Any):
+        """Tidy histories (options: thin=N for series thinned to about N points, at_step)."""
+        with self.snapshot() as conn:
+            return reads.history_frame(conn, run_ids, metrics, **options)
+
+    def exact_summaries(self, run_ids: list[int], metrics: list[str], *, longer_than: int = 0):
+        """(run, metric) -> {"mean", "last"} of series longer than `longer_than` (see reads.py)."""
+        with self.snapshot() as conn:
+            return reads.exact_summaries(conn, run_ids, metrics, longer_than)
 
     def chart_history(self, run_ids: list[int], metric: str, max_points: int = 2000) -> dict[int, dict]:
         """Histories thinned for charts (min and max per bucket of steps); see downsample.py."""
