@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..errors import NotALabtrackStore, StoreError, StoreTooNew
 from .schema import MIGRATION_NAMES, MIGRATION_SET, build_migrations
+from .sql_functions import register_functions
 
 BUSY_TIMEOUT_S = 60.0
 
@@ -28,6 +29,7 @@ def connect(db_path: Path, *, create: bool = True) -> sqlite3.Connection:
     conn = sqlite3.connect(
         db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
     )
+    register_functions(conn)
     _enable_wal(conn, db_path)
     conn.execute("PRAGMA synchronous=NORMAL")
     if pending:

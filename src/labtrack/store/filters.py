@@ -68,7 +68,8 @@ Node = Comparison | And | Or | Not
 _PREFIXES = {
     "params": "param", "param": "param", "parameters": "param", "metrics": "metric",
     "metric": "metric", "tags": "tag", "tag": "tag", "attributes": "attribute",
-    "attribute": "attribute", "attr": "attribute", "run": "attribute",
+    "attribute": "attribute", "attr": "attribute", "run": "attribute", "datasets": "dataset",
+    "dataset": "dataset",
 }  # fmt: skip
 _FIELD_SQL = {
     "param": "(SELECT value FROM params WHERE run_id = r.id AND key = ?)",
@@ -76,19 +77,39 @@ _FIELD_SQL = {
     " WHERE s.run_id = r.id AND k.name = ?)",
     "tag": "(SELECT value FROM tags WHERE run_id = r.id AND key = ?)",
 }
+# A metric whose last value is NaN (NULL in the summary) is present, as in MLflow: != and IS NOT NULL
+# see it. The summary row exists exactly when the run logged the metric.
+_METRIC_ROW = (
+    "EXISTS (SELECT 1 FROM metric_summaries s JOIN metric_keys k ON k.id = s.key_id"
+    " WHERE s.run_id = r.id AND k.name = ?{})"
+)
+_DATASET_COLUMNS = {"name": "d.name", "digest": "d.fingerprint", "context": "d.context"}
 # Value types: "any" takes numbers (compared as numbers) and strings (compared with the text form);
 # "text" takes strings, "number" numbers, "time" numbers or ISO dates.
-_KIND_TYPES = {"param": "any", "metric": "number", "tag": "text"}
+_KIND_TYPES = {"param": "any", "metric": "number", "tag": "text", "dataset": "text"}
 _ATTRIBUTES = {
     "status": ("r.status", "text"), "name": ("r.name", "text"), "number": ("r.id", "any"),
     "uuid": ("r.uuid", "text"), "experiment": ("e.name", "text"),
     "notebook": ("r.notebook", "text"), "hypothesis": ("r.hypothesis_id", "any"),
-    "parent": ("r.parent_id", "any"), "start_time": ("r.start_time", "time"),
-    "end_time": ("r.end_time", "time"),
+    "parent": ("r.parent_id", "any"),
+    # Times compare in epoch milliseconds, as MLflow's do (rounded as `labtrack push` rounds them).
+    "start_time": ("round(r.start_time * 1000)", "time"),
+    "end_time": ("round(r.end_time * 1000)", "time"),
+    # Kept in MLflow's own tags by `labtrack import` (and by MLflow clients that log them).
+    "user_id": ("(SELECT value FROM tags WHERE run_id = r.id AND key = 'mlflow.user')", "text"),
+    "artifact_uri": (
+        "(SELECT value FROM tags WHERE run_id = r.id AND key = 'mlflow.artifact_uri')", "text"),
     "duration": ("(COALESCE(r.end_time, r.heartbeat, r.start_time) - r.start_time)", "number"),
 }  # fmt: skip
-_ALIASES = {"run_name": "name", "id": "number", "run_id": "uuid", "hypothesis_id": "hypothesis",
-            "start": "start_time", "end": "end_time"}  # fmt: skip
+_ALIASES = {"run_name": "name", "run name": "name", "id": "number", "run_id": "uuid",
+            "hypothesis_id": "hypothesis", "start": "start_time", "created": "start_time",
+            "end": "end_time"}  # fmt: skip
+# MLflow's run statuses, by labtrack's names (SCHEDULED has none: it matches no run).
+_MLFLOW_STATUS = {"killed": "interrupted"}
+_STATUS_AS_MLFLOW = (
+    "(CASE r.status WHEN 'interrupted' THEN 'KILLED' WHEN 'crashed' THEN 'FAILED'"
+    " ELSE upper(r.status) END)"
+)
 _KEYWORDS = {"and", "or", "not", "like", "ilike", "in", "is", "null", "true", "false"}
 # SQLite before 3.46 has a fixed parser stack and a 1,000-deep expression tree: keep the SQL within.
 _MAX_DEPTH = 10  # parentheses and NOTs
@@ -97,13 +118,13 @@ _CHUNK = 64  # AND/OR terms joined flat, then in parenthesised groups
 _MAX_PARAMS = 30_000  # under SQLite's 32,766 variables per statement
 
 _TOKEN = re.compile(
-    r"(?P<space>\s+)|(?P<field>[A-Za-z_][A-Za-z0-9_]*\.)|(?P<word>[A-Za-z_][A-Za-z0-9_]*)"
+    r"(?P<space>\s+)|(?P<field>(?:[A-Za-z_][A-Za-z0-9_]*|`[A-Za-z_]+`)\.)"
+    r"|(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<name>`)"
     r"|(?P<number>[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)"
     r"|(?P<op>==|!=|<>|<=|>=|=|<|>)|(?P<punct>[(),])|(?P<string>['\"])"
 )
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*")
 _WORD_TAIL = re.compile(r"[\w.]*")
-_ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", "'": "'", '"': '"', "`": "`"}
 _GLOB = {"%": "*", "_": "?", "*": "[*]", "?": "[?]", "[": "[[]"}
 
 
@@ -143,11 +164,12 @@ def compile_filter(text: str | None) -> tuple[str, list]:
 
 
 def _read_quoted(text: str, start: int, what: str) -> tuple[str, int]:
-    """Read the quoted string or name at `start`; a doubled quote or a backslash escapes."""
+    """Read the quoted string or name at `start`; a doubled quote or a backslash before it stands for
+    the quote, every other backslash is literal (as in MLflow: 'C:\\new\\table' is what it says)."""
     quote, out, i = text[start], [], start + 1
     while i < len(text):
-        if text[i] == "\\" and i + 1 < len(text):
-            out.append(_ESCAPES.get(text[i + 1], text[i : i + 2]))  # others stay as written
+        if text[i] == "\\" and text[i + 1 : i + 2] == quote and i + 2 < len(text):
+            out.append(quote)
             i += 1
         elif text[i] == quote and text[i + 1 : i + 2] == quote:
             out.append(quote)
@@ -181,7 +203,10 @@ def _tokenize(text: str) -> list[_Token]:
         kind, value, end = m.lastgroup or "", m.group(), m.end()
         if kind == "string":
             value, end = _read_quoted(text, pos, "string")
+        elif kind == "name":  # a bare quoted attribute, as MLflow allows: `Run name` = 'x'
+            value, end = _read_quoted(text, pos, "quoted name")
         elif kind == "field":
+            value = value.strip("`")
             if text[end : end + 1] in ("`", '"'):
                 name, end = _read_quoted(text, end, "quoted name")
             elif named := _NAME.match(text, end):
@@ -277,11 +302,17 @@ class _Parser:
         if token.kind == "field":
             prefix, name = token.value
             if (kind := _PREFIXES.get(prefix.lower())) is None:
-                uses = "use params., metrics., tags. or attributes."
+                uses = "use params., metrics., tags., attributes. or datasets."
                 self.fail(f"unknown field prefix {prefix!r} ({uses})", token)
             if kind == "attribute":
                 name = self.attribute(name, token, "")
+            if kind == "dataset" and name.lower() not in _DATASET_COLUMNS:
+                valid = ", ".join(_DATASET_COLUMNS)
+                self.fail(f"unknown dataset field {name!r} (valid: {valid})", token)
+            name = name.lower() if kind == "dataset" else name
             return Field(kind, name), self.text[token.start : token.end]
+        if token.kind == "name":
+            return Field("attribute", self.attribute(token.value, token, "")), token.value
         if token.kind == "word" and self.word(token) not in _KEYWORDS:
             name = token.value
             hint = f"; for a param, metric or tag: params.{name}, metrics.{name} or tags.{name}"
@@ -363,12 +394,13 @@ class _Parser:
                 quoted = self.text[token.start : token.end]
                 self.fail(f"{src} is text: quote the value, e.g. '{quoted}'", token)
             if kind == "time" and isinstance(value, str):
-                if (seconds := _epoch(value)) is None:
+                if (millis := _epoch(value)) is None:
                     example = "use ISO format, e.g. '2024-05-01' or '2024-05-01T13:30:00'"
                     self.fail(f"invalid date/time {value!r} ({example})", token)
-                value = seconds
+                value = millis
             elif field == Field("attribute", "status") and isinstance(value, str):
-                value = value.lower()  # MLflow users write 'FINISHED'
+                if "LIKE" not in op:  # MLflow users write 'FINISHED', 'KILLED'
+                    value = _MLFLOW_STATUS.get(value.lower(), value.lower())
             elif field == Field("attribute", "number") and isinstance(value, str):
                 value = int(value[1:]) if re.fullmatch("#[0-9]{1,18}", value) else value  # '#12'
             values.append(value)
@@ -376,12 +408,13 @@ class _Parser:
 
 
 def _epoch(text: str) -> float | None:
-    """Epoch seconds of an ISO date/time (UTC when naive), or None if it is not one."""
+    """Epoch milliseconds of an ISO date/time (UTC when naive), or None if it is not one."""
     text = text.strip()
     text = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text  # Python 3.10 wants +00:00
     try:
         moment = datetime.fromisoformat(text)
-        return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp()
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        return round(moment.timestamp() * 1000)
     except (ValueError, OverflowError, OSError):
         return None
 
@@ -407,16 +440,45 @@ def _compile(node: Node, wrap: bool = False) -> tuple[str, list]:
 
 
 def _compile_comparison(c: Comparison) -> tuple[str, list]:
-    if c.field.kind == "attribute":
+    kind, op = c.field.kind, c.op
+    if kind == "dataset":  # a run matches when one of its datasets does, as in MLflow
+        column, exists = (
+            _DATASET_COLUMNS[c.field.name],
+            "EXISTS (SELECT 1 FROM datasets d WHERE d.run_id = r.id AND {})",
+        )
+        if op.startswith("IS"):
+            sql = exists.format(f"{column} IS NOT NULL")
+            return (sql if "NOT" in op else f"NOT {sql}"), []
+        condition, params = _condition(c, column, [])
+        return exists.format(condition), params
+    if kind == "metric" and (op.startswith("IS") or op in ("!=", "NOT IN")):
+        if op.startswith("IS"):
+            sql = _METRIC_ROW.format("")
+            return (sql if "NOT" in op else f"NOT {sql}"), [c.field.name]
+        condition, params = _condition(c, "s.last", [])
+        return _METRIC_ROW.format(f" AND (s.last IS NULL OR {condition})"), [c.field.name, *params]
+    if kind == "attribute":
         x, xp = _ATTRIBUTES[c.field.name][0], []
     else:
-        x, xp = _FIELD_SQL[c.field.kind], [c.field.name]
-    if c.op.startswith("IS"):
-        return f"{x} {c.op}", xp
+        x, xp = _FIELD_SQL[kind], [c.field.name]
+    if op.startswith("IS"):
+        return f"{x} {op}", xp
+    if c.field == Field("attribute", "status") and op.endswith("LIKE"):  # 'fin%' or 'FIN%'
+        plain = Comparison(c.field, op.removeprefix("NOT "), c.values)
+        (ours, a), (theirs, b) = _condition(plain, x, []), _condition(plain, _STATUS_AS_MLFLOW, [])
+        sql = f"({ours} OR {theirs})"
+        return (f"NOT {sql}" if op.startswith("NOT") else sql), [*a, *b]
+    return _condition(c, x, xp)
+
+
+def _condition(c: Comparison, x: str, xp: list) -> tuple[str, list]:
+    """`x op values` for one value expression `x` (with its parameters `xp`)."""
     number, text = (x, xp), (x, xp)
     if c.field.kind == "param":  # params keep their SQLite type: numbers meet numeric values only
         number = f"(CASE WHEN typeof({x}) IN ('integer','real') THEN {x} END)", xp + xp
-    if c.field.kind == "param" or x in ("r.id", "r.hypothesis_id", "r.parent_id"):
+        # quoted values meet the text MLflow would hold: str(value), so '1e-05' and 'True' match
+        text = "(SELECT lt_param_text(value, kind) FROM params WHERE run_id = r.id AND key = ?)", xp
+    elif x in ("r.id", "r.hypothesis_id", "r.parent_id"):
         text = f"CAST({x} AS TEXT)", xp
     if c.op.endswith("ILIKE"):
         return f"lower({text[0]}) {c.op[:-5]}LIKE lower(?)", [*text[1], c.values[0]]

@@ -17,7 +17,8 @@ Tables (all readable with plain `sqlite3`):
   store) and `wall_ms` (milliseconds since the Unix epoch). A WITHOUT ROWID table, so points are compact.
 - `metric_summaries`: per run and metric, kept current on every flush: last value and step, min, max,
   sum and count of the non-NaN values, count of NaN values.
-- `tags`, `artifacts` (name -> sha256 -> `artifacts/sha256/ab/cdef...`), `datasets`,
+- `tags`, `artifacts` (name -> sha256 -> `artifacts/sha256/ab/cdef...`), `datasets` (with the
+  `context` MLflow gives a dataset, since m002),
   `environments` (deduplicated by hash), `metric_definitions`, `hypotheses`, `hypothesis_runs`.
 - `runs_wide` (a view, rebuilt when a new param or metric name appears): one row per run with its
   attributes, a `params.NAME` column per param and a `metrics.NAME` column per metric's last value.
@@ -34,7 +35,7 @@ MIGRATION_SET = "labtrack"
 
 # The names of every migration this code knows, in order. A store that has applied one not listed
 # here was written by a newer labtrack.
-MIGRATION_NAMES = ("m001_initial",)
+MIGRATION_NAMES = ("m001_initial", "m002_dataset_context")
 
 
 def m001_initial(db: Database) -> None:
@@ -173,7 +174,13 @@ def m001_initial(db: Database) -> None:
     db.execute(runs_wide_sql([], []))
 
 
-MIGRATIONS = {"m001_initial": m001_initial}
+def m002_dataset_context(db: Database) -> None:
+    """A dataset's role in the run ("training", "eval"): MLflow's `mlflow.data.context`, so that
+    `datasets.context` filters work and imported runs keep it."""
+    db.execute("ALTER TABLE datasets ADD COLUMN context TEXT")
+
+
+MIGRATIONS = {"m001_initial": m001_initial, "m002_dataset_context": m002_dataset_context}
 
 
 def build_migrations():

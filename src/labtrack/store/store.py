@@ -283,12 +283,15 @@ class Store:
             )
         return digest
 
-    def add_dataset(self, run_id: int, name: str, fingerprint: str, shape: tuple[int, int], schema: dict) -> None:
-        """Record a dataset a run used: its content fingerprint, shape and column types."""
+    def add_dataset(self, run_id: int, name: str, fingerprint: str, shape: tuple[int, int], schema: dict,
+                    context: str | None = None) -> None:
+        """Record a dataset a run used: its content fingerprint, shape, column types and role."""
         with self.write() as conn:
             conn.execute(
-                "INSERT OR REPLACE INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (run_id, check_name(name, "dataset name"), fingerprint, shape[0], shape[1], json.dumps(schema), time.time()),
+                "INSERT OR REPLACE INTO datasets (run_id, name, fingerprint, n_rows, n_cols, schema, created,"
+                " context) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (run_id, check_name(name, "dataset name"), fingerprint, shape[0], shape[1], json.dumps(schema),
+                 time.time(), context),
             )
 
     def environment_id(self, data: dict[str, Any]) -> int:
