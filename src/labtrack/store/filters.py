@@ -168,10 +168,8 @@ def _read_quoted(text: str, start: int, what: str) -> tuple[str, int]:
     the quote, every other backslash is literal (as in MLflow: 'C:\\new\\table' is what it says)."""
     quote, out, i = text[start], [], start + 1
     while i < len(text):
-        if text[i] == "\\" and text[i + 1 : i + 2] == quote and i + 2 < len(text):
-            out.append(quote)
-            i += 1
-        elif text[i] == quote and text[i + 1 : i + 2] == quote:
+        escaped = text[i] == "\\" and i + 2 < len(text)  # a backslash that ends the text is literal
+        if text[i] in (quote, "\\" if escaped else quote) and text[i + 1 : i + 2] == quote:
             out.append(quote)
             i += 1
         elif text[i] == quote:
