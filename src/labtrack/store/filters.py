@@ -204,7 +204,7 @@ def _tokenize(text: str) -> list[_Token]:
         elif kind == "name":  # a bare quoted attribute, as MLflow allows: `Run name` = 'x'
             value, end = _read_quoted(text, pos, "quoted name")
         elif kind == "field":
-            value = value.strip("`")
+            value = value[:-1].strip("`") + "."  # `metric`.acc, as MLflow allows
             if text[end : end + 1] in ("`", '"'):
                 name, end = _read_quoted(text, end, "quoted name")
             elif named := _NAME.match(text, end):

@@ -13,7 +13,6 @@ import threading
 import time
 import uuid as uuidlib
 from collections.abc import Iterable, Iterator
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +21,9 @@ from ..tracking.values import check_name, encode_param, encode_tag
 from . import reads
 from .artifacts import ArtifactFiles
 from .connection import connect, schema_version
+from .imports import RunImport, import_run
 from .location import StoreLocation, resolve_store
-from .points import PointWriter, group_points, summarize
+from .points import PointWriter, group_points, insert_points, summarize
 from .schema import runs_wide_sql
 
 STALE_AFTER_S = 60.0  # a running run whose heartbeat is older than this (on another host) crashed
@@ -202,7 +202,8 @@ class Store:
 
     def mark_crashed_runs(self) -> int:
         """Mark running runs whose writer is gone (dead pid here, or stale heartbeat) as crashed."""
-        rows = self.read("SELECT id, host, pid, heartbeat FROM runs WHERE status = 'running'")
+        # pid NULL: a run imported while it ran elsewhere (MLflow), which no process here writes
+        rows = self.read("SELECT id, host, pid, heartbeat FROM runs WHERE status = 'running' AND pid IS NOT NULL")
         now = time.time()
         crashed = [
             run_id
@@ -305,6 +306,15 @@ class Store:
             )
             return conn.execute("SELECT id FROM environments WHERE hash = ?", (digest,)).fetchone()[0]
 
+    def import_run(self, run: RunImport) -> int:
+        """Write a run recorded elsewhere whole, or nothing (see imports.py); return its number."""
+        return import_run(self, run)
+
+    def run_number(self, run_uuid: str) -> int | None:
+        """The number of the run with this exact uuid, or None."""
+        rows = self.read("SELECT id FROM runs WHERE uuid = ?", (run_uuid,))
+        return rows[0][0] if rows else None
+
     # -- reads (see reads.py) -------------------------------------------------------------
     def resolve_run(self, ref: int | str) -> int:
         """The run number for a reference: `12`, `'#12'`, a uuid (or its prefix), or a run name."""
@@ -383,22 +393,6 @@ class Store:
     def schema_version(self) -> str:
         with self.lock:
             return schema_version(self.conn)
-
-
-ROWS_PER_INSERT = 100  # x 5 values = 500 bound parameters, well within SQLite's limit
-_INSERT_ONE = "INSERT OR REPLACE INTO metric_points VALUES (?, ?, ?, ?, ?)"
-_INSERT_MANY = "INSERT OR REPLACE INTO metric_points VALUES " + ",".join(["(?, ?, ?, ?, ?)"] * ROWS_PER_INSERT)
-
-
-def insert_points(conn: sqlite3.Connection, points: list[tuple]) -> None:
-    """Insert points 100 rows per statement: about twice as fast as one row per statement."""
-    whole = len(points) - len(points) % ROWS_PER_INSERT
-    if whole:
-        flat = list(chain.from_iterable(points[:whole]))
-        width = 5 * ROWS_PER_INSERT
-        conn.executemany(_INSERT_MANY, [flat[i:i + width] for i in range(0, len(flat), width)])
-    if whole < len(points):
-        conn.executemany(_INSERT_ONE, points[whole:])
 
 
 _MERGE_SUMMARY = """
