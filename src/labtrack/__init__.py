@@ -60,11 +60,15 @@ def unload_ipython_extension(ip) -> None:  # noqa: ANN001
 
 
 def __getattr__(name: str):
-    """`lt.push_mlflow` loads the MLflow sync code only when first used."""
+    """`lt.push_mlflow` and `lt.import_mlflow` load the MLflow bridge only when first used."""
     if name == "push_mlflow":
         from .mlflow_bridge.sync import push_mlflow
 
         return push_mlflow
+    if name == "import_mlflow":
+        from .mlflow_bridge.importer import import_mlflow
+
+        return import_mlflow
     raise AttributeError(f"module 'labtrack' has no attribute {name!r}")
 
 
@@ -95,6 +99,7 @@ __all__ = [
     "end_run",
     "get_run",
     "history",
+    "import_mlflow",
     "log",
     "log_artifact",
     "log_dataset",

@@ -59,6 +59,10 @@ class RunImport:
     datasets: list[DatasetImport] = field(default_factory=list)
     artifacts: list[ArtifactImport] = field(default_factory=list)
     parent_uuid: str | None = None
+    fields: dict[str, Any] = field(default_factory=dict)  # code, notebook, execution_count, error_*
+
+
+_FIELDS = ("code", "notebook", "execution_count", "error_type", "error_message", "traceback")
 
 
 def import_run(store: Store, run: RunImport) -> int:
@@ -71,16 +75,29 @@ def import_run(store: Store, run: RunImport) -> int:
     digests = [(a, store.artifacts.put(a.data)) for a in run.artifacts]  # unreferenced files: `gc`
     params = [(check_name(k, "param name"), *encode_param(k, v)) for k, v in run.params.items()]
     tags = [(check_name(k, "tag name"), encode_tag(k, v)) for k, v in run.tags.items()]
+    unknown = set(run.fields) - set(_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown run fields {sorted(unknown)}; use some of {list(_FIELDS)}")
     now = time.time()
     with store.write() as conn:
         parent = None
         if run.parent_uuid:
             row = conn.execute("SELECT id FROM runs WHERE uuid = ?", (run.parent_uuid,)).fetchone()
             parent = row[0] if row else None
+        extra = ", ".join(run.fields)
         cur = conn.execute(
-            "INSERT INTO runs (uuid, experiment_id, name, status, start_time, end_time, parent_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (run.uuid, exp_id, run.name, run.status, run.start_time, run.end_time, parent),
+            f"INSERT INTO runs (uuid, experiment_id, name, status, start_time, end_time, parent_id"
+            f"{', ' + extra if extra else ''}) VALUES (?, ?, ?, ?, ?, ?, ?{', ?' * len(run.fields)})",
+            (
+                run.uuid,
+                exp_id,
+                run.name,
+                run.status,
+                run.start_time,
+                run.end_time,
+                parent,
+                *run.fields.values(),
+            ),
         )
         number = int(cur.lastrowid)
         conn.executemany(
