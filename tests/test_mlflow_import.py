@@ -166,10 +166,12 @@ def same(got, want) -> bool:
     return got == want
 
 
-def test_cli_imports_a_sqlite_store_and_prints_json(store_dir, tmp_path):
+@pytest.mark.parametrize("kind", ["sqlite", "file"])
+def test_cli_imports_a_local_mlflow_store_and_prints_json(store_dir, tmp_path, monkeypatch, kind):
     from mlflow import MlflowClient
 
-    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    monkeypatch.setenv("MLFLOW_ALLOW_FILE_STORE", "true")  # MLflow 3 asks for it to open ./mlruns
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}" if kind == "sqlite" else str(tmp_path / "mlruns")
     run_ids = log_runs(MlflowClient(tracking_uri=uri), "local", tmp_path / "artifacts")
     result = CliRunner().invoke(
         cli, ["import", "--mlflow", uri, "--experiment", "local", "--json", "metrics.loss < 1"]

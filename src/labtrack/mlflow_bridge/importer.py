@@ -91,12 +91,12 @@ def import_mlflow(
         _check_reachable(uri)
     except LabtrackError as exc:
         raise ImportFailed(str(exc).replace("push", "import"), report) from None
-    client = mlflow.MlflowClient(tracking_uri=uri)
     try:
+        client = mlflow.MlflowClient(tracking_uri=uri)
         names = _experiments(client, uri, experiments)
         runs = _search(client, list(names), filter)
     except mlflow.MlflowException as exc:
-        raise ImportFailed(f"MLflow at {uri} refused the search: {exc.message}", report) from None
+        raise ImportFailed(f"MLflow at {uri} refused: {exc.message}", report) from None
     import_runs(
         client, runs, names, store, report, max_artifact_bytes=max_artifact_bytes, progress=progress
     )
@@ -113,36 +113,46 @@ def import_runs(
     max_artifact_bytes: int | None = MAX_ARTIFACT_BYTES,
     progress: bool = False,
     threads: int = 4,
+    ahead: int = 2,
 ) -> None:
-    """Import `runs` (MLflow `Run`s from a search; `experiments`: id -> name) into `store`."""
+    """Import `runs` (MLflow `Run`s from a search; `experiments`: id -> name) into `store`.
+
+    The next `ahead` runs are read from MLflow while one is written, so the server and this process
+    work at the same time; runs are still written one by one, in order, each in one transaction.
+    """
     from mlflow.exceptions import MlflowException
 
     runs = _parents_first(runs)
     uuids = {r.info.run_id: r.data.tags.get(TAG_UUID) or r.info.run_id for r in runs}
-    with _Progress(progress, len(runs)) as bar, ThreadPoolExecutor(threads) as pool:
-        for run in runs:
-            run_id = run.info.run_id
+    todo = []
+    for run in runs:
+        if (number := store.run_number(uuids[run.info.run_id])) is None:
+            todo.append(run)
+        else:
+            report.skipped.append(run.info.run_id)
+            report.numbers[run.info.run_id] = number
+    histories, readers = ThreadPoolExecutor(threads), ThreadPoolExecutor(ahead)
+
+    def read(run: Any) -> Any:
+        experiment = experiments.get(run.info.experiment_id, "Default")
+        return fetch_run(
+            client, histories, run, experiment, uuids, max_artifact_bytes, report.notes.append
+        )
+
+    with _Progress(progress, len(todo)) as bar, histories, readers:
+        pending = [readers.submit(read, run) for run in todo[:ahead]]
+        for i, run in enumerate(todo):
+            if i + ahead < len(todo):
+                pending.append(readers.submit(read, todo[i + ahead]))
             bar.start(run)
-            if (number := store.run_number(uuids[run_id])) is not None:
-                report.skipped.append(run_id)
-                report.numbers[run_id] = number
-                bar.end()
-                continue
             try:
-                record = fetch_run(
-                    client,
-                    pool,
-                    run,
-                    experiments.get(run.info.experiment_id, "Default"),
-                    uuids,
-                    max_artifact_bytes,
-                    report.notes.append,
-                )
-                report.numbers[run_id] = store.import_run(record)
+                record = pending[i].result()
+                pending[i] = None  # let the points go once written
+                report.numbers[run.info.run_id] = store.import_run(record)
             except (MlflowException, OSError, RunGone) as exc:
-                report.failed[run_id] = getattr(exc, "message", None) or str(exc)
+                report.failed[run.info.run_id] = getattr(exc, "message", None) or str(exc)
             else:
-                report.imported.append(run_id)
+                report.imported.append(run.info.run_id)
                 report.points += sum(len(h) for h in record.metrics.values())
                 report.artifacts += len(record.artifacts)
             bar.end()
