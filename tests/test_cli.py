@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 import labtrack as lt
 from labtrack.cli import cli
+from labtrack.store.schema import MIGRATION_NAMES
 from session_reset import reset_session
 
 
@@ -110,7 +111,7 @@ def test_doctor_on_a_healthy_store(with_artifact):
     assert "integrity       ok" in result.stdout and result.stdout.rstrip().endswith("OK")
     report = strict_json(labtrack("doctor", "--json").stdout)
     assert (report["ok"], report["integrity"], report["runs_by_status"], report["counts"]["artifacts"]) == (True, "ok", {"finished": 1}, 1)
-    assert report["schema_version"] == "m001_initial" and report["missing_files"] == report["orphaned_files"] == []
+    assert report["schema_version"] == MIGRATION_NAMES[-1] and report["missing_files"] == report["orphaned_files"] == []
 
 
 def test_doctor_reports_a_missing_artifact_file_and_exits_1(with_artifact):

@@ -344,3 +344,17 @@ def test_well_formed_filters_compile_and_obey_logic(db, a, b):
     assert set(select(db, f"({a}) or ({b})")) == runs_a | runs_b
     assert set(select(db, f"({a}) and ({b})")) == runs_a & runs_b
     assert select(db, f"({a}) and not ({a})") == []
+
+
+def test_datasets_are_found_by_name_digest_and_context(store):
+    import pandas as pd
+
+    import labtrack as lt
+
+    with lt.run("trained"):
+        digest = lt.log_dataset(pd.DataFrame({"x": [1, 2]}), "churn", context="training")
+    with lt.run("evaluated"):
+        lt.log_dataset(pd.DataFrame({"x": [3]}), "churn-test")
+    assert lt.runs("datasets.context = 'training'")["name"].tolist() == ["trained"]
+    assert lt.runs(f"dataset.digest = '{digest}'")["name"].tolist() == ["trained"]
+    assert lt.runs("datasets.name LIKE 'churn%' and datasets.context IS NULL")["name"].tolist() == ["evaluated"]

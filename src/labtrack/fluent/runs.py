@@ -201,9 +201,9 @@ def log_artifact(obj_or_path: Any, name: str | None = None, *, format: str | Non
     return _require_run().log_artifact(obj_or_path, name, format=format)
 
 
-def log_dataset(df: Any, name: str) -> str:
-    """Record a DataFrame's fingerprint, schema and shape for the active run."""
-    return _require_run().log_dataset(df, name)
+def log_dataset(df: Any, name: str, context: str | None = None) -> str:
+    """Record a DataFrame's fingerprint, schema and shape (and role: "training", ...) for the active run."""
+    return _require_run().log_dataset(df, name, context)
 
 
 def runs(filter: str | None = None, *, experiment: str | None = None) -> pd.DataFrame:
