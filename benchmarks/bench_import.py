@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 from _common import fresh_labtrack, print_table
 from bench_push import QUIET, start_server
@@ -20,30 +22,32 @@ RUNS = 10
 POINTS = 10_000 if QUICK else 100_000  # per run, one metric
 
 
-def log_runs(uri: str) -> list[str]:
-    """RUNS runs of POINTS points each, logged with MLflow's client (1,000 a batch, its limit)."""
+def log_runs(db: Path) -> None:
+    """RUNS runs of POINTS points each, written with MLflow's client straight into its SQLite store
+    (1,000 a batch, its limit) before the server starts: the same rows, without HTTP's cost."""
     from mlflow import MlflowClient
     from mlflow.entities import Metric
 
-    client = MlflowClient(tracking_uri=uri)
-    exp = client.create_experiment("bench-import")
+    client = MlflowClient(tracking_uri=f"sqlite:///{db}")
+    exp = client.create_experiment(
+        "bench-import", artifact_location="mlflow-artifacts:/bench-import"
+    )
     now = int(time.time() * 1000)
-    ids = []
     for r in range(RUNS):
         run_id = client.create_run(exp, run_name=f"run-{r}").info.run_id
         points = [Metric("loss", 1.0 / (i + 1), now + i, i) for i in range(POINTS)]
         for start in range(0, POINTS, 1000):
             client.log_batch(run_id, metrics=points[start : start + 1000])
         client.set_terminated(run_id)
-        ids.append(run_id)
-    return ids
 
 
-def mlflow_reads(uri: str, ids: list[str]) -> float:
+def mlflow_reads(uri: str) -> float:
     """Points/s of MLflow's client reading every run's history."""
     from mlflow import MlflowClient
 
     client = MlflowClient(tracking_uri=uri)
+    exp = client.get_experiment_by_name("bench-import").experiment_id
+    ids = [run.info.run_id for run in client.search_runs([exp])]
     t0 = time.perf_counter()
     total = sum(len(client.get_metric_history(run_id, "loss")) for run_id in ids)
     assert total == RUNS * POINTS
@@ -64,12 +68,13 @@ def labtrack_import(uri: str) -> tuple[float, float]:
 
 def main() -> None:
     os.environ.update(QUIET)
-    uri, server = start_server()
+    root = Path(tempfile.mkdtemp(prefix="labtrack-bench-import-"))
+    log_runs(root / "mlflow.db")
+    uri, server = start_server(root)
     try:
-        ids = log_runs(uri)
-        peer = mlflow_reads(uri, ids)
+        peer = mlflow_reads(uri)
         rate, again = labtrack_import(uri)
-        peer = max(peer, mlflow_reads(uri, ids))  # the better of two reads: no warm-up advantage
+        peer = max(peer, mlflow_reads(uri))  # the better of two reads: no warm-up advantage
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(15)
