@@ -10,6 +10,7 @@ import socket
 import uuid
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -115,6 +116,8 @@ def test_round_trip_push_then_import_is_equal_point_by_point(
 ):
     numbers = make_showcase(store)
     lt.end_run()
+    with lt.run("with data"):
+        lt.log_dataset(pd.DataFrame({"x": [1.5, 2.5], "y": ["a", "b"]}), "train", context="training")
     push_mlflow(server.ready(), experiment=experiment, progress=False)
     pushed = [int(n) for n in lt.runs("attributes.status != 'running'")["number"]]
     empty = Store.open(tmp_path / "empty")
@@ -139,6 +142,7 @@ def test_round_trip_push_then_import_is_equal_point_by_point(
         ):
             assert same(getattr(got, name), getattr(want, name)), (want.name, name)
         assert {k: v for k, v in got.tags.items() if not k.startswith("mlflow.")} == want.tags
+        assert got.datasets == want.datasets
         assert [(a.name, a.sha256, a.media_type) for a in got.artifacts] == [
             (a.name, a.sha256, a.media_type) for a in want.artifacts
         ]
@@ -181,7 +185,7 @@ def test_cli_imports_a_local_mlflow_store_and_prints_json(store_dir, tmp_path, m
     assert report["imported"] == [run_ids[1]] and report["points"] == 500 and report["failed"] == {}
 
 
-def test_an_artifact_that_fails_writes_nothing_of_its_run_and_exits_1(
+def test_an_artifact_that_fails_writes_nothing_of_its_run_and_a_second_import_resumes(
     store_dir, store, client, server, experiment, monkeypatch
 ):
     monkeypatch.setenv(
@@ -200,6 +204,13 @@ def test_an_artifact_that_fails_writes_nothing_of_its_run_and_exits_1(
     assert f"failed: run {child}: artifacts under notes could not be listed" in result.output
     assert "run the same import again" in result.output
     assert lt.runs()["name"].tolist() == ["sweep"] and store.run_number(child) is None
+    files[0].unlink()
+    files[0].write_text("hello\n")  # mended: the same import again brings only what is missing
+    again = CliRunner().invoke(
+        cli, ["import", "--mlflow", server.uri, "--experiment", experiment, "--json"]
+    )
+    assert again.exit_code == 0 and json.loads(again.stdout)["imported"] == [child]
+    assert sorted(lt.runs()["name"]) == ["fold-1", "sweep"]
 
 
 def test_a_run_deleted_while_importing_is_not_written(store, client, server, experiment):

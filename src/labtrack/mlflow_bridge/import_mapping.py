@@ -142,6 +142,20 @@ def _as_pushed(
         ArtifactImport(named[p]["name"], a.data, named[p]["media_type"]) if p in named else a
         for p, a in artifacts.items()
     ]
+    if datasets := doc.get(
+        "datasets"
+    ):  # `labtrack push` keeps them in run.json, not as MLflow inputs
+        record.datasets = [
+            DatasetImport(
+                d["name"],
+                d["fingerprint"],
+                d.get("context"),
+                d.get("n_rows", 0),
+                d.get("n_cols", 0),
+                d.get("schema") or {},
+            )
+            for d in datasets
+        ]
     error = doc.get("error") or {}
     fields = {
         "code": code,
