@@ -70,9 +70,8 @@ def fetch_run(
     """Everything of one run, read from MLflow (metric histories in parallel), as a `RunImport`."""
     info, tags = run.info, dict(run.data.tags)
     keys = list(run.data.metrics)
-    histories = dict(
-        zip(keys, pool.map(lambda key: client.get_metric_history(info.run_id, key), keys))
-    )
+    read = history_reader(client)
+    histories = dict(zip(keys, pool.map(lambda key: read(info.run_id, key), keys)))
     with tempfile.TemporaryDirectory(prefix="labtrack-import-") as tmp:
         files = _files(client, info.run_id)
         document = _document(client, info.run_id, files, tmp) if TAG_UUID in tags else None
@@ -168,13 +167,63 @@ def _as_pushed(
     record.fields = {k: v for k, v in fields.items() if v is not None}
 
 
+def history_reader(client: Any) -> Callable[[str, str], list[tuple[int, int, float]]]:
+    """A function (run_id, key) -> [(step, timestamp, value)]. From a tracking server it reads MLflow's
+    REST API as JSON (the same request `get_metric_history` makes, without building a protobuf message
+    and an entity per point, which is most of that call's time); elsewhere, MLflow's client."""
+    try:
+        from mlflow.exceptions import MlflowException
+        from mlflow.store.tracking.rest_store import RestStore
+        from mlflow.utils.rest_utils import http_request, verify_rest_response
+
+        store = client._tracking_client.store  # MLflow's own store object: its host and credentials
+        creds = store.get_host_creds() if isinstance(store, RestStore) else None
+    except (ImportError, AttributeError):  # another MLflow version: its public client still works
+        creds = None
+    if creds is None:
+        return lambda run_id, key: [
+            (m.step, m.timestamp, m.value) for m in client.get_metric_history(run_id, key)
+        ]
+
+    def read(run_id: str, key: str) -> list[tuple[int, int, float]]:
+        try:
+            return read_json(run_id, key)
+        except MlflowException:  # a server that answers this request differently: MLflow's client
+            return [(m.step, m.timestamp, m.value) for m in client.get_metric_history(run_id, key)]
+
+    def read_json(run_id: str, key: str) -> list[tuple[int, int, float]]:
+        points, token = [], None
+        while True:
+            params = {
+                "run_id": run_id,
+                "metric_key": key,
+                "max_results": 25_000,
+                "page_token": token,
+            }
+            response = http_request(
+                creds,
+                "/api/2.0/mlflow/metrics/get-history",
+                "GET",
+                params={k: v for k, v in params.items() if v is not None},
+            )
+            page = verify_rest_response(response, "/api/2.0/mlflow/metrics/get-history").json()
+            points += [
+                (int(m.get("step", 0)), int(m.get("timestamp", 0)), float(m.get("value", 0.0)))
+                for m in page.get("metrics", [])
+            ]  # JSON gives NaN and ±inf as "NaN", "Infinity"
+            if not (token := page.get("next_page_token")):
+                return points
+
+    return read
+
+
 def _metrics(
-    histories: dict[str, list[Any]], run_id: str, note: Callable[[str], None]
+    histories: dict[str, list[tuple[int, int, float]]], run_id: str, note: Callable[[str], None]
 ) -> dict[str, list]:
     """(step, value, wall_ms) per metric; MLflow's histories may repeat a step, labtrack's may not."""
     out, renumbered = {}, []
     for key, history in histories.items():
-        points = sorted((m.step, m.timestamp, m.value) for m in history)
+        points = sorted(history)
         if len({p[0] for p in points}) < len(points):
             renumbered.append(key)
             points = [(i, t, v) for i, (_, t, v) in enumerate(points)]
