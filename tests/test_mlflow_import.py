@@ -117,7 +117,9 @@ def test_round_trip_push_then_import_is_equal_point_by_point(
     numbers = make_showcase(store)
     lt.end_run()
     with lt.run("with data"):
-        lt.log_dataset(pd.DataFrame({"x": [1.5, 2.5], "y": ["a", "b"]}), "train", context="training")
+        lt.log_dataset(
+            pd.DataFrame({"x": [1.5, 2.5], "y": ["a", "b"]}), "train", context="training"
+        )
     push_mlflow(server.ready(), experiment=experiment, progress=False)
     pushed = [int(n) for n in lt.runs("attributes.status != 'running'")["number"]]
     empty = Store.open(tmp_path / "empty")
