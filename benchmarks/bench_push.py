@@ -26,9 +26,10 @@ QUIET = {"MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "true", "MLFLOW_SER
          "MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT": "true"}
 
 
-def start_server() -> tuple[str, subprocess.Popen]:
-    """`mlflow server` with SQLite and proxied artifacts in a temp folder; returns (uri, process)."""
-    root = Path(tempfile.mkdtemp(prefix="labtrack-bench-mlflow-"))
+def start_server(root: Path | None = None) -> tuple[str, subprocess.Popen]:
+    """`mlflow server` with SQLite (`root`/mlflow.db) and proxied artifacts in `root` (default: a temp
+    folder); returns (uri, process)."""
+    root = root or Path(tempfile.mkdtemp(prefix="labtrack-bench-mlflow-"))
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlite_utils
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from labtrack.errors import FilterError
 from labtrack.store.filters import And, Comparison, Field, Not, Or, compile_filter, parse_filter
-from labtrack.store.schema import m001_initial
+from labtrack.store.schema import m001_initial, m005_dataset_context
+from labtrack.store.sql_functions import register_functions
 
 DAY = 86_400.0
 MAY_1 = 1_714_521_600.0  # 2024-05-01T00:00:00Z
@@ -36,7 +39,9 @@ METRICS = [(1, "acc", 0.9), (2, "acc", 0.95), (3, "acc", 0.5), (1, "val.loss", 0
 
 def build_store() -> sqlite_utils.Database:
     db = sqlite_utils.Database(memory=True)
+    register_functions(db.conn)
     m001_initial(db)
+    m005_dataset_context(db)
     db.execute("INSERT INTO experiments VALUES (1, 'nb', 0, NULL), (2, 'study', 0, NULL)")
     db.execute("INSERT INTO hypotheses (id, statement, metric, expect, created) VALUES (1, 's', 'acc', 'increase', 0)")  # fmt: skip
     for number, (exp, name, status, start, end, beat, hyp, parent, nb) in RUNS.items():
@@ -77,7 +82,7 @@ def select(db: sqlite_utils.Database, text: str | None) -> list[int]:
         ("metrics.acc != 0.9", [2, 3]), ("metrics.acc <> 9e-1", [2, 3]),
         ("metrics.acc > -1e-3", [1, 2, 3]), ("metrics.acc IN (0.5, 0.95)", [2, 3]),
         ("metrics.acc NOT IN (0.5)", [1, 2]), ("metrics.val.loss < 1", [1]),
-        ('metrics."val.loss" IS NULL', [2, 3, 4]), ("metrics.`f1 score` > 0.5", [2]),
+        ('metrics."val.loss" IS NULL', [3, 4]), ("metrics.`val.loss` != 1", [1, 2]), ("metrics.`f1 score` > 0.5", [2]),
         ("metrics.acc IS NOT NULL", [1, 2, 3]),
         # params: numeric literals meet numbers only; quoted literals meet the text form
         ("params.lr = 0.01", [1]), ("params.lr = '0.01'", [1, 3]), ("params.lr > 0.05", [2]),
@@ -108,7 +113,7 @@ def select(db: sqlite_utils.Database, text: str | None) -> list[int]:
         ("hypothesis != 'H1'", []), ("attributes.hypothesis = '1'", [2]),
         ("parent = 1", [3]), ("start_time > '2024-05-02'", [3, 4]),
         ("start >= '2024-05-02T00:00:00Z'", [2, 3, 4]), ("start_time < '2024-05-02T03:00+02:00'", [1, 2]),
-        (f"start_time <= {MAY_1}", [1]), ("end_time IS NULL", [3]), ("end > '2024-05-03'", [4]),
+        (f"start_time <= {MAY_1 * 1000:.0f}", [1]), (f"created > {MAY_1 * 1000 + 1}", [2, 3, 4]), ("end_time IS NULL", [3]), ("end > '2024-05-03'", [4]),
         ("duration > 50", [1, 4]), ("duration < 40", [2, 3]),
         # or < and < not < comparison; keywords in any case
         ("status = 'finished' or status = 'failed' and metrics.acc > 0.99", [1, 4]),
@@ -131,10 +136,10 @@ def test_filter_selects_runs(db, text, expected):
         ("(status = 'x'", "unclosed parenthesis", 0),
         ("params.m IN ('a', 'b'", "unclosed parenthesis", 12),
         ("status = 'x')", "unexpected ')' with no matching '('", 12),
-        ("foo.bar = 1", "unknown field prefix 'foo' (use params., metrics., tags. or attributes.)", 0),
+        ("foo.bar = 1", "unknown field prefix 'foo' (use params., metrics., tags., attributes. or datasets.)", 0),
         ("status = 'abc", "unterminated string", 9),
         ("params.`abc = 1", "unterminated quoted name", 7),
-        ("attributes.color = 'x'", "unknown attribute 'color' (valid: duration, end, end_time, ", 0),
+        ("attributes.color = 'x'", "unknown attribute 'color' (valid: artifact_uri, created, duration, end, end_time, ", 0),
         ("acc > 0.9", "for a param, metric or tag: params.acc, metrics.acc or tags.acc", 0),
         ("metrics.acc > '0.9'", "metrics compare to numbers, not text", 14),
         ("metrics.acc LIKE 'a%'", "metrics compare to numbers, not text", 17),
@@ -185,7 +190,7 @@ def test_a_filter_must_be_text():
 def test_parse_gives_a_checked_tree():
     tree = parse_filter("not (metrics.acc > 0.9 or run.start < '2024-05-01Z') and tags.t IS NULL")
     acc = Comparison(Field("metric", "acc"), ">", (0.9,))
-    start = Comparison(Field("attribute", "start_time"), "<", (MAY_1,))
+    start = Comparison(Field("attribute", "start_time"), "<", (MAY_1 * 1000,))
     assert tree == And((Not(Or((acc, start))), Comparison(Field("tag", "t"), "IS NULL")))
 
 
@@ -269,13 +274,12 @@ def test_any_text_is_an_error_or_sql_that_runs(db, text):
 
 
 def literal(value: str | int | float, single_quotes: bool) -> str:
-    """A filter literal for a value, as a user would write it."""
+    """A filter literal for a value, as a user would write it (backslashes are literal)."""
     if not isinstance(value, str):
         return repr(value)
-    escaped = value.replace("\\", "\\\\")
     if single_quotes:
-        return "'" + escaped.replace("'", "''") + "'"
-    return '"' + escaped.replace('"', '\\"') + '"'
+        return "'" + value.replace("'", "''") + "'"
+    return '"' + value.replace('"', '\\"') + '"'
 
 
 @SETTINGS
@@ -288,6 +292,8 @@ def literal(value: str | int | float, single_quotes: bool) -> str:
     st.booleans(),
 )
 def test_a_stored_param_is_found_by_its_literal(db, value, single_quotes):
+    # a backslash right before a quote, or last, cannot be written: it would escape the quote
+    assume(not isinstance(value, str) or not re.search(r"\\(['\"]|$)", value))
     decoy = value + "x" if isinstance(value, str) else str(value)  # text never meets a number
     db.conn.executemany("INSERT INTO params VALUES (?, 'prop', ?, 'p')", [(1, value), (2, decoy)])
     try:
@@ -341,3 +347,17 @@ def test_well_formed_filters_compile_and_obey_logic(db, a, b):
     assert set(select(db, f"({a}) or ({b})")) == runs_a | runs_b
     assert set(select(db, f"({a}) and ({b})")) == runs_a & runs_b
     assert select(db, f"({a}) and not ({a})") == []
+
+
+def test_datasets_are_found_by_name_digest_and_context(store):
+    import pandas as pd
+
+    import labtrack as lt
+
+    with lt.run("trained"):
+        digest = lt.log_dataset(pd.DataFrame({"x": [1, 2]}), "churn", context="training")
+    with lt.run("evaluated"):
+        lt.log_dataset(pd.DataFrame({"x": [3]}), "churn-test")
+    assert lt.runs("datasets.context = 'training'")["name"].tolist() == ["trained"]
+    assert lt.runs(f"dataset.digest = '{digest}'")["name"].tolist() == ["trained"]
+    assert lt.runs("datasets.name LIKE 'churn%' and datasets.context IS NULL")["name"].tolist() == ["evaluated"]

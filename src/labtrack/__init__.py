@@ -22,6 +22,7 @@ from .fluent.evidence import close as close_hypothesis
 from .fluent.evidence import hypotheses, hypothesis, metric, rebase, repeat, repeats, verdict
 from .fluent.runs import (
     compare,
+    import_mlflow,
     end_run,
     get_run,
     history,
@@ -92,6 +93,8 @@ __all__ = [
     "end_run",
     "get_run",
     "history",
+    "import_mlflow",
+    "import_mlflow",
     "log",
     "log_artifact",
     "log_dataset",

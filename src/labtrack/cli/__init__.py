@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import compare, hypotheses, maintenance, push, runs  # noqa: F401 - importing registers the commands
+from . import compare, hypotheses, imports, maintenance, push, runs  # noqa: F401 - importing registers the commands
 from .main import cli, main
 
 __all__ = ["cli", "main"]

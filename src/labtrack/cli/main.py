@@ -66,7 +66,8 @@ def open_lab(ctx: click.Context, *, create: bool = False) -> Lab:
     from ..client import Lab
     from ..fluent.session import use
 
-    return use(Lab.open(ctx.obj.get("store_path"), create=create))
+    # a command runs in its own process; in-process callers (tests, notebooks) keep their Lab open
+    return use(Lab.open(ctx.obj.get("store_path"), create=create), close_previous=False)
 
 
 def main() -> None:

@@ -388,6 +388,20 @@ class Lab(HypothesesMixin):
 
         return collect_garbage(self.store, dry_run=dry_run)
 
+    def import_mlflow(self, uri: str, **options: Any) -> Any:
+        """Bring MLflow runs into this store (see `lt.import_mlflow`); a report of what came in."""
+        from ..mlflow_bridge.importer import import_mlflow
+
+        return import_mlflow(self, uri, **options)
+
+    def run_number(self, uuid: str) -> int | None:
+        """The number of the run with this uuid, or None."""
+        return self.store.run_number(uuid)
+
+    def import_run(self, record: Any) -> int:
+        """Write a whole run brought from elsewhere (`RunImport`) in one transaction; its number."""
+        return self.store.import_run(record)
+
     def push_mlflow(self, uri: str, runs: Any = None, **options: Any) -> Any:
         """Push runs to an MLflow tracking server (see `lt.push_mlflow`)."""
         from ..mlflow_bridge.sync import push

@@ -155,9 +155,9 @@ def log_artifact(obj_or_path: Any, name: str | None = None, *, format: str | Non
     return _require_run().log_artifact(obj_or_path, name, format=format)
 
 
-def log_dataset(df: Any, name: str) -> str:
-    """Record a DataFrame's fingerprint, schema and shape for the active run."""
-    return _require_run().log_dataset(df, name)
+def log_dataset(df: Any, name: str, context: str | None = None) -> str:
+    """Record a DataFrame's fingerprint, schema and shape (and role: "training", ...) for the active run."""
+    return _require_run().log_dataset(df, name, context)
 
 
 def runs(
@@ -221,6 +221,16 @@ def push_mlflow(uri: str, runs: Any = None, **options: Any) -> Any:
     >>> lt.push_mlflow("http://127.0.0.1:5000", "attributes.status = 'finished'")
     """
     return default_lab().push_mlflow(uri, runs, **options)
+
+
+def import_mlflow(uri: str, **options: Any) -> Any:
+    """Bring MLflow runs (a server, `sqlite:///...` or a file store) into the store; importing again
+    adds nothing new. Options: `experiments` (names), `filter` (MLflow's syntax, run by MLflow),
+    `max_artifact_bytes`, `progress`.
+
+    >>> lt.import_mlflow("sqlite:///mlflow.db", filter="metrics.acc > 0.9").summary()
+    """
+    return default_lab().import_mlflow(uri, **options)
 
 
 _uncaught: list[BaseException] = []

@@ -68,14 +68,15 @@ def store_path() -> Path:
     return lab.path if lab is not None else Lab.locate()
 
 
-def use(lab: Lab) -> Lab:
-    """Make `lab` the default for the `lt.*` functions (the one used before is closed)."""
+def use(lab: Lab, *, close_previous: bool = True) -> Lab:
+    """Make `lab` the default for the `lt.*` functions (the one used before is closed, unless
+    `close_previous=False`: someone else still holds it)."""
     with _session.lock:
         if _session.stack:
             raise ActiveRunError(
                 f"run #{_session.stack[-1].number} is active; end it (lt.end_run()) before switching stores"
             )
-        if _session.lab is not None and _session.lab is not lab:
+        if close_previous and _session.lab is not None and _session.lab is not lab:
             _session.lab.close()
         _session.lab = lab
         _session.hypothesis_id = None

@@ -82,7 +82,7 @@ class UntrackedRun:
     def log_artifact(self, obj: Any, name: str | None = None, **kwargs: Any) -> str:
         return name or ""
 
-    def log_dataset(self, df: Any, name: str) -> str:
+    def log_dataset(self, df: Any, name: str, context: str | None = None) -> str:
         return ""
 
     def latest(self) -> dict[str, tuple[int, float]]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..errors import NotALabtrackStore, StoreError, StoreTooNew
 from .schema import MIGRATION_NAMES, MIGRATION_SET, build_migrations
+from .sql_functions import register_functions
 
 BUSY_TIMEOUT_S = 60.0
 
@@ -98,6 +99,7 @@ def connect(db_path: Path, *, create: bool = True) -> sqlite3.Connection:
     conn = sqlite3.connect(
         db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
     )
+    register_functions(conn)
     _enable_wal(conn, db_path)
     conn.execute("PRAGMA synchronous=NORMAL")
     if pending:
@@ -237,6 +239,7 @@ def connect_read_only(db_path: Path) -> sqlite3.Connection:
                 check_same_thread=False,
             )
             conn.execute("SELECT count(*) FROM runs").fetchone()
+            register_functions(conn)  # filters call them: a read-only store must filter too
             return conn
         except sqlite3.Error as exc:
             error = exc

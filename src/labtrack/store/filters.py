@@ -7,124 +7,49 @@ MLflow's search syntax plus `or`, `not` and parentheses (precedence: OR < AND < 
 
 Every value and every name travels as a `?` parameter: the SQL text holds only fixed fragments over
 the aliases `r` (runs) and `e` (experiments). A numeric literal compares with numeric param values
-only; a quoted one with a param's text form, so `params.lr = '0.01'` matches the float 0.01. LIKE is
-case-sensitive (run as GLOB); ILIKE folds ASCII case, as SQLite does.
+only; a quoted one with the text MLflow holds for the param (`str(value)`: `params.lr = '1e-05'`,
+`params.flag = 'True'`). LIKE is case-sensitive (run as GLOB); ILIKE folds ASCII case, as SQLite does.
+Every filter MLflow accepts means the same here (tests/test_mlflow_filters.py); parsing is in
+filter_parse.py.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, NamedTuple, NoReturn
-
 from ..errors import FilterError
+from .filter_parse import (
+    ATTRIBUTES,
+    DATASET_COLUMNS,
+    And,
+    Comparison,
+    Field,
+    Node,
+    Not,
+    Or,
+    parse_filter,
+)
 
 __all__ = ["And", "Comparison", "Field", "Not", "Or", "compile_filter", "parse_filter"]
 
-Value = str | int | float
-
-
-@dataclass(frozen=True)
-class Field:
-    """A run's field: `kind` is param, metric, tag or attribute (attributes by canonical name)."""
-
-    kind: str
-    name: str
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """`field op values`; op: = != < <= > >=, [NOT] LIKE, [NOT] ILIKE, [NOT] IN, IS [NOT] NULL."""
-
-    field: Field
-    op: str
-    values: tuple[Value, ...] = ()
-
-
-@dataclass(frozen=True)
-class And:
-    """All operands hold."""
-
-    operands: tuple[Node, ...]
-
-
-@dataclass(frozen=True)
-class Or:
-    """At least one operand holds."""
-
-    operands: tuple[Node, ...]
-
-
-@dataclass(frozen=True)
-class Not:
-    """The operand does not hold (a comparison with a missing field stays unknown, as in SQL)."""
-
-    operand: Node
-
-
-Node = Comparison | And | Or | Not
-
-_PREFIXES = {
-    "params": "param", "param": "param", "parameters": "param", "metrics": "metric",
-    "metric": "metric", "tags": "tag", "tag": "tag", "attributes": "attribute",
-    "attribute": "attribute", "attr": "attribute", "run": "attribute",
-}  # fmt: skip
 _FIELD_SQL = {
     "param": "(SELECT value FROM params WHERE run_id = r.id AND key = ?)",
     "metric": "(SELECT s.last FROM metric_summaries s JOIN metric_keys k ON k.id = s.key_id"
     " WHERE s.run_id = r.id AND k.name = ?)",
     "tag": "(SELECT value FROM tags WHERE run_id = r.id AND key = ?)",
 }
-# Value types: "any" takes numbers (compared as numbers) and strings (compared with the text form);
-# "text" takes strings, "number" numbers, "time" numbers or ISO dates.
-_KIND_TYPES = {"param": "any", "metric": "number", "tag": "text"}
-_ATTRIBUTES = {
-    "status": ("r.status", "text"), "name": ("r.name", "text"), "number": ("r.id", "any"),
-    "uuid": ("r.uuid", "text"), "experiment": ("e.name", "text"),
-    "notebook": ("r.notebook", "text"), "hypothesis": ("r.hypothesis_id", "any"),
-    "parent": ("r.parent_id", "any"), "start_time": ("r.start_time", "time"),
-    "end_time": ("r.end_time", "time"),
-    "duration": ("(COALESCE(r.end_time, r.heartbeat, r.start_time) - r.start_time)", "number"),
-}  # fmt: skip
-_ALIASES = {"run_name": "name", "id": "number", "run_id": "uuid", "hypothesis_id": "hypothesis",
-            "start": "start_time", "end": "end_time"}  # fmt: skip
-_KEYWORDS = {"and", "or", "not", "like", "ilike", "in", "is", "null", "true", "false"}
-# SQLite before 3.46 has a fixed parser stack and a 1,000-deep expression tree: keep the SQL within.
-_MAX_DEPTH = 10  # parentheses and NOTs
-_MAX_COMPARISONS = 500
+# A metric whose last value is NaN (NULL in the summary) is present, as in MLflow: != and IS NOT NULL
+# see it. The summary row exists exactly when the run logged the metric.
+_METRIC_ROW = (
+    "EXISTS (SELECT 1 FROM metric_summaries s JOIN metric_keys k ON k.id = s.key_id"
+    " WHERE s.run_id = r.id AND k.name = ?{})"
+)
+_STATUS_AS_MLFLOW = (
+    "(CASE r.status WHEN 'interrupted' THEN 'KILLED' WHEN 'crashed' THEN 'FAILED'"
+    " ELSE upper(r.status) END)"
+)
 _CHUNK = 64  # AND/OR terms joined flat, then in parenthesised groups
 _MAX_PARAMS = 30_000  # under SQLite's 32,766 variables per statement
 
-_TOKEN = re.compile(
-    r"(?P<space>\s+)|(?P<field>[A-Za-z_][A-Za-z0-9_]*\.)|(?P<word>[A-Za-z_][A-Za-z0-9_]*)"
-    r"|(?P<number>[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)"
-    r"|(?P<op>==|!=|<>|<=|>=|=|<|>)|(?P<punct>[(),])|(?P<string>['\"])"
-)
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*")
-_WORD_TAIL = re.compile(r"[\w.]*")
-_ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", "'": "'", '"': '"', "`": "`"}
 _GLOB = {"%": "*", "_": "?", "*": "[*]", "?": "[?]", "[": "[[]"}
-
-
-class _Token(NamedTuple):
-    kind: str  # field, word, number, string, op, "(", ")", ",", end
-    value: Any
-    start: int
-    end: int
-
-
-def parse_filter(text: str | None) -> Node | None:
-    """Parse a filter into its checked syntax tree; None for a blank filter.
-
-    >>> parse_filter("tags.x = 'y'")
-    Comparison(field=Field(kind='tag', name='x'), op='=', values=('y',))
-    """
-    if text is None:
-        return None
-    if not isinstance(text, str):
-        raise FilterError(f"a filter must be text, not {type(text).__name__}")
-    return _Parser(text).parse() if text.strip() else None
 
 
 def compile_filter(text: str | None) -> tuple[str, list]:
@@ -140,260 +65,6 @@ def compile_filter(text: str | None) -> tuple[str, list]:
     if len(params) > _MAX_PARAMS:
         raise FilterError(f"the filter is too long ({len(params)} values; at most {_MAX_PARAMS})")
     return sql, params
-
-
-def _read_quoted(text: str, start: int, what: str) -> tuple[str, int]:
-    """Read the quoted string or name at `start`; a doubled quote or a backslash escapes."""
-    quote, out, i = text[start], [], start + 1
-    while i < len(text):
-        if text[i] == "\\" and i + 1 < len(text):
-            out.append(_ESCAPES.get(text[i + 1], text[i : i + 2]))  # others stay as written
-            i += 1
-        elif text[i] == quote and text[i + 1 : i + 2] == quote:
-            out.append(quote)
-            i += 1
-        elif text[i] == quote:
-            return "".join(out), i + 1
-        else:
-            out.append(text[i])
-        i += 1
-    raise FilterError(f"unterminated {what}", text, start)
-
-
-def _number(raw: str) -> int | float:
-    if len(raw) <= 20 and not re.search("[.eE]", raw) and -(2**63) <= int(raw) < 2**63:
-        return int(raw)
-    return float(raw)  # beyond SQLite's integers; never int() of thousands of digits
-
-
-def _tokenize(text: str) -> list[_Token]:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise FilterError("invalid character (a lone surrogate)", text, exc.start) from None
-    tokens: list[_Token] = []
-    pos = 0
-    while pos < len(text):
-        if (m := _TOKEN.match(text, pos)) is None:
-            glued = bool(tokens) and tokens[-1].kind == "field" and tokens[-1].end == pos
-            hint = " (quote names with other characters: params.`my-name`)" if glued else ""
-            raise FilterError(f"unexpected character {text[pos]!r}{hint}", text, pos)
-        kind, value, end = m.lastgroup or "", m.group(), m.end()
-        if kind == "string":
-            value, end = _read_quoted(text, pos, "string")
-        elif kind == "field":
-            if text[end : end + 1] in ("`", '"'):
-                name, end = _read_quoted(text, end, "quoted name")
-            elif named := _NAME.match(text, end):
-                name, end = named.group(), named.end()
-            else:
-                raise FilterError(f"expected a name after {value!r}", text, end)
-            value = (value[:-1], name)
-        elif kind == "number":
-            if (bad := _WORD_TAIL.match(text, end).end()) > end:  # type: ignore[union-attr]
-                raise FilterError(f"malformed number {text[pos:bad]!r}", text, pos)
-            value = _number(value)
-        if kind != "space":
-            tokens.append(_Token(value if kind == "punct" else kind, value, pos, end))
-        pos = end
-    return [*tokens, _Token("end", None, len(text), len(text))]
-
-
-class _Parser:
-    """Recursive descent: junction(OR) -> junction(AND) -> not_ -> primary -> comparison."""
-
-    def __init__(self, text: str):
-        self.text, self.tokens = text, _tokenize(text)
-        self.i = self.depth = self.count = 0
-
-    def peek(self) -> _Token:
-        return self.tokens[self.i]
-
-    def take(self) -> _Token:
-        token = self.tokens[self.i]
-        self.i = min(self.i + 1, len(self.tokens) - 1)
-        return token
-
-    def fail(self, message: str, token: _Token) -> NoReturn:
-        raise FilterError(message, self.text, token.start)
-
-    def expected(self, what: str, token: _Token) -> NoReturn:
-        found = self.text[token.start : token.end]
-        found = (
-            repr(found if len(found) <= 30 else found[:27] + "...")
-            if found
-            else "the end of the filter"
-        )
-        self.fail(f"expected {what}, found {found}", token)
-
-    @staticmethod
-    def word(token: _Token) -> str:
-        return token.value.lower() if token.kind == "word" else ""
-
-    def nest(self, token: _Token) -> None:
-        self.depth += 1
-        if self.depth > _MAX_DEPTH:
-            self.fail(f"too deeply nested (at most {_MAX_DEPTH} parentheses and NOTs)", token)
-
-    def parse(self) -> Node:
-        node = self.junction("or")
-        if (token := self.peek()).kind == ")":
-            self.fail("unexpected ')' with no matching '('", token)
-        if token.kind != "end":
-            self.expected("AND, OR or the end of the filter", token)
-        return node
-
-    def junction(self, word: str) -> Node:
-        """`a OR b ...` when word is "or", of AND junctions; `a AND b ...` of NOTs."""
-        operand = (lambda: self.junction("and")) if word == "or" else self.not_
-        parts = [operand()]
-        while self.word(self.peek()) == word:
-            self.take()
-            parts.append(operand())
-        return parts[0] if len(parts) == 1 else (Or if word == "or" else And)(tuple(parts))
-
-    def not_(self) -> Node:
-        if self.word(self.peek()) != "not":
-            return self.primary()
-        self.nest(self.take())
-        node = Not(self.not_())
-        self.depth -= 1
-        return node
-
-    def primary(self) -> Node:
-        if (opening := self.peek()).kind != "(":
-            return self.comparison()
-        self.nest(self.take())
-        node = self.junction("or")
-        if (closing := self.take()).kind == "end":
-            self.fail("unclosed parenthesis", opening)
-        if closing.kind != ")":
-            self.expected("')', AND or OR", closing)
-        self.depth -= 1
-        return node
-
-    def field(self) -> tuple[Field, str]:
-        token = self.take()
-        if token.kind == "field":
-            prefix, name = token.value
-            if (kind := _PREFIXES.get(prefix.lower())) is None:
-                uses = "use params., metrics., tags. or attributes."
-                self.fail(f"unknown field prefix {prefix!r} ({uses})", token)
-            if kind == "attribute":
-                name = self.attribute(name, token, "")
-            return Field(kind, name), self.text[token.start : token.end]
-        if token.kind == "word" and self.word(token) not in _KEYWORDS:
-            name = token.value
-            hint = f"; for a param, metric or tag: params.{name}, metrics.{name} or tags.{name}"
-            return Field("attribute", self.attribute(name, token, hint)), name
-        self.expected("a field such as metrics.acc, params.lr or status", token)
-
-    def attribute(self, name: str, token: _Token, hint: str) -> str:
-        canonical = _ALIASES.get(name.lower(), name.lower())
-        if canonical not in _ATTRIBUTES:
-            valid = ", ".join(sorted([*_ATTRIBUTES, *_ALIASES]))
-            self.fail(f"unknown attribute {name!r} (valid: {valid}){hint}", token)
-        return canonical
-
-    def literal(self, after: _Token) -> tuple[Value, _Token]:
-        token = self.take()
-        if token.kind in ("string", "number"):
-            return token.value, token
-        if self.word(token) in ("true", "false"):
-            return int(self.word(token) == "true"), token
-        if self.word(token) == "null":
-            self.fail("null works only after IS: write IS NULL or IS NOT NULL", token)
-        self.fail(f"expected a value after {self.text[after.start : after.end]!r}", token)
-
-    def comparison(self) -> Comparison:
-        self.count += 1
-        if self.count > _MAX_COMPARISONS:
-            self.fail(f"too many comparisons (at most {_MAX_COMPARISONS})", self.peek())
-        field, src = self.field()
-        token, negate = self.take(), ""
-        if (word := self.word(token)) == "not":
-            token, negate = self.take(), "NOT "
-            if (word := self.word(token)) not in ("like", "ilike", "in"):
-                self.expected("LIKE, ILIKE or IN after NOT", token)
-        if token.kind == "op":
-            op = {"==": "=", "<>": "!="}.get(token.value, token.value)
-            return self.typed(field, src, op, [self.literal(token)])
-        if word in ("like", "ilike"):
-            pattern = self.literal(token)
-            if not isinstance(pattern[0], str):
-                self.fail(f"{word.upper()} needs a quoted pattern, e.g. 'rf%'", pattern[1])
-            return self.typed(field, src, negate + word.upper(), [pattern])
-        if word == "in":
-            return self.typed(field, src, negate + "IN", self.in_list())
-        if word == "is":
-            if self.word(null := self.take()) == "not":
-                negate, null = "NOT ", self.take()
-            if self.word(null) != "null":
-                self.expected("NULL or NOT NULL after IS", null)
-            return Comparison(field, f"IS {negate}NULL")
-        self.expected(
-            f"an operator after {src!r} (=, !=, <, <=, >, >=, LIKE, ILIKE, IN, IS)", token
-        )
-
-    def in_list(self) -> list[tuple[Value, _Token]]:
-        if (opening := self.take()).kind != "(":
-            self.fail("expected '(' after IN, e.g. params.model IN ('rf', 'svm')", opening)
-        items = [self.literal(opening)]
-        while (token := self.take()).kind == ",":
-            items.append(self.literal(token))
-        if token.kind == "end":
-            self.fail("unclosed parenthesis", opening)
-        if token.kind != ")":
-            self.expected("',' or ')' in the IN list", token)
-        return items
-
-    def typed(
-        self, field: Field, src: str, op: str, items: list[tuple[Value, _Token]]
-    ) -> Comparison:
-        """Check each value against the field's type and convert it (dates to epoch seconds)."""
-        kind = _KIND_TYPES.get(field.kind) or _ATTRIBUTES[field.name][1]
-        values: list[Value] = []
-        for value, token in items:
-            if kind == "time" and "LIKE" in op:
-                self.fail(f"{src} is a time: compare it to a date with =, <, > or IN", token)
-            if kind == "number" and isinstance(value, str):
-                what = "metrics compare" if field.kind == "metric" else f"{src} compares"
-                self.fail(f"{what} to numbers, not text: write {src} > 0.5, without quotes", token)
-            if kind == "text" and not isinstance(value, str):
-                quoted = self.text[token.start : token.end]
-                self.fail(f"{src} is text: quote the value, e.g. '{quoted}'", token)
-            if kind == "time" and isinstance(value, str):
-                if (seconds := _epoch(value)) is None:
-                    example = "use ISO format, e.g. '2024-05-01' or '2024-05-01T13:30:00'"
-                    self.fail(f"invalid date/time {value!r} ({example})", token)
-                value = seconds
-            elif field == Field("attribute", "status") and isinstance(value, str):
-                value = value.lower()  # MLflow users write 'FINISHED'
-            elif field == Field("attribute", "number") and isinstance(value, str):
-                value = int(value[1:]) if re.fullmatch("#[0-9]{1,18}", value) else value  # '#12'
-            elif field == Field("attribute", "hypothesis") and isinstance(value, str):
-                value = self.hypothesis_id(value, src, op, token)  # the panel shows 'H3'
-            values.append(value)
-        return Comparison(field, op, tuple(values))
-
-    def hypothesis_id(self, value: str, src: str, op: str, token: _Token) -> Value:
-        """`'H3'`, `'h3'` or `'3'` -> 3: hypotheses are numbered, the panel writes them `H3`."""
-        if match := re.fullmatch(r"\s*[Hh]?([0-9]{1,18})\s*", value):
-            return int(match.group(1))
-        if "LIKE" in op:
-            return value
-        self.fail(f"{src} takes a hypothesis id: write {src} = 3 or {src} = 'H3'", token)
-
-
-def _epoch(text: str) -> float | None:
-    """Epoch seconds of an ISO date/time (UTC when naive), or None if it is not one."""
-    text = text.strip()
-    text = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text  # Python 3.10 wants +00:00
-    try:
-        moment = datetime.fromisoformat(text)
-        return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp()
-    except (ValueError, OverflowError, OSError):
-        return None
 
 
 def _join(op: str, parts: list[tuple[str, list]]) -> tuple[str, list]:
@@ -417,16 +88,45 @@ def _compile(node: Node, wrap: bool = False) -> tuple[str, list]:
 
 
 def _compile_comparison(c: Comparison) -> tuple[str, list]:
-    if c.field.kind == "attribute":
-        x, xp = _ATTRIBUTES[c.field.name][0], []
+    kind, op = c.field.kind, c.op
+    if kind == "dataset":  # a run matches when one of its datasets does, as in MLflow
+        column, exists = (
+            DATASET_COLUMNS[c.field.name],
+            "EXISTS (SELECT 1 FROM datasets d WHERE d.run_id = r.id AND {})",
+        )
+        if op.startswith("IS"):
+            sql = exists.format(f"{column} IS NOT NULL")
+            return (sql if "NOT" in op else f"NOT {sql}"), []
+        condition, params = _condition(c, column, [])
+        return exists.format(condition), params
+    if kind == "metric" and (op.startswith("IS") or op in ("!=", "NOT IN")):
+        if op.startswith("IS"):
+            sql = _METRIC_ROW.format("")
+            return (sql if "NOT" in op else f"NOT {sql}"), [c.field.name]
+        condition, params = _condition(c, "s.last", [])
+        return _METRIC_ROW.format(f" AND (s.last IS NULL OR {condition})"), [c.field.name, *params]
+    if kind == "attribute":
+        x, xp = ATTRIBUTES[c.field.name][0], []
     else:
-        x, xp = _FIELD_SQL[c.field.kind], [c.field.name]
-    if c.op.startswith("IS"):
-        return f"{x} {c.op}", xp
+        x, xp = _FIELD_SQL[kind], [c.field.name]
+    if op.startswith("IS"):
+        return f"{x} {op}", xp
+    if c.field == Field("attribute", "status") and op.endswith("LIKE"):  # 'fin%' or 'FIN%'
+        plain = Comparison(c.field, op.removeprefix("NOT "), c.values)
+        (ours, a), (theirs, b) = _condition(plain, x, []), _condition(plain, _STATUS_AS_MLFLOW, [])
+        sql = f"({ours} OR {theirs})"
+        return (f"NOT {sql}" if op.startswith("NOT") else sql), [*a, *b]
+    return _condition(c, x, xp)
+
+
+def _condition(c: Comparison, x: str, xp: list) -> tuple[str, list]:
+    """`x op values` for one value expression `x` (with its parameters `xp`)."""
     number, text = (x, xp), (x, xp)
     if c.field.kind == "param":  # params keep their SQLite type: numbers meet numeric values only
         number = f"(CASE WHEN typeof({x}) IN ('integer','real') THEN {x} END)", xp + xp
-    if c.field.kind == "param" or x in ("r.id", "r.hypothesis_id", "r.parent_id"):
+        # quoted values meet the text MLflow would hold: str(value), so '1e-05' and 'True' match
+        text = "(SELECT lt_param_text(value, kind) FROM params WHERE run_id = r.id AND key = ?)", xp
+    elif x in ("r.id", "r.hypothesis_id", "r.parent_id"):
         text = f"CAST({x} AS TEXT)", xp
     if c.op.endswith("ILIKE"):
         return f"lower({text[0]}) {c.op[:-5]}LIKE lower(?)", [*text[1], c.values[0]]

@@ -142,9 +142,9 @@ def run_record(conn: sqlite3.Connection, number: int, files: ArtifactFiles) -> R
             (number,))
     ]
     datasets = [
-        {"name": n, "fingerprint": f, "n_rows": r, "n_cols": c, "schema": json.loads(s)}
-        for n, f, r, c, s in conn.execute(
-            "SELECT name, fingerprint, n_rows, n_cols, schema FROM datasets WHERE run_id = ? ORDER BY name",
+        {"name": n, "fingerprint": f, "n_rows": r, "n_cols": c, "schema": json.loads(s), "context": x}
+        for n, f, r, c, s, x in conn.execute(
+            "SELECT name, fingerprint, n_rows, n_cols, schema, context FROM datasets WHERE run_id = ? ORDER BY name",
             (number,))
     ]
     (num, uid, name, exp, status, start, end, parent, hyp, notebook, code, count, env,

@@ -17,7 +17,8 @@ Tables (all readable with plain `sqlite3`):
   store) and `wall_ms` (milliseconds since the Unix epoch). A WITHOUT ROWID table, so points are compact.
 - `metric_summaries`: per run and metric, kept current on every flush: last value and step, min, max,
   sum and count of the non-NaN values, count of NaN values.
-- `tags`, `artifacts` (name -> sha256 -> `artifacts/sha256/ab/cdef...`), `datasets`,
+- `tags`, `artifacts` (name -> sha256 -> `artifacts/sha256/ab/cdef...`), `datasets` (with the
+  `context` MLflow gives a dataset, since m002),
   `environments` (deduplicated by hash), `metric_definitions`, `hypotheses`, `hypothesis_runs`.
 - `runs_wide` (a view, rebuilt when a new param or metric name appears): one row per run with its
   attributes, a `params.NAME` column per param and a `metrics.NAME` column per metric's last value.
@@ -44,6 +45,7 @@ MIGRATION_NAMES = (
     "m002_definitions_join_notebook_experiments",
     "m003_hypothesis_audit",
     "m004_runs_long",
+    "m005_dataset_context",
 )
 WIDE_NAMES = 1990  # params + metrics in runs_wide: SQLite's default limit is 2,000 columns
 
@@ -306,11 +308,18 @@ def m004_runs_long(db: Database) -> None:
     db.execute(RUNS_LONG)
 
 
+def m005_dataset_context(db: Database) -> None:
+    """A dataset's role in the run ("training", "eval"): MLflow's `mlflow.data.context`, so that
+    `datasets.context` filters work and imported runs keep it."""
+    db.execute("ALTER TABLE datasets ADD COLUMN context TEXT")
+
+
 MIGRATIONS = {
     "m001_initial": m001_initial,
     "m002_definitions_join_notebook_experiments": m002_definitions_join_notebook_experiments,
     "m003_hypothesis_audit": m003_hypothesis_audit,
     "m004_runs_long": m004_runs_long,
+    "m005_dataset_context": m005_dataset_context,
 }
 
 

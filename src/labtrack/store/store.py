@@ -13,7 +13,6 @@ import threading
 import time
 import uuid as uuidlib
 from collections.abc import Iterable, Iterator
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +22,9 @@ from ..tracking.values import check_name, encode_param, encode_tag
 from . import reads
 from .artifacts import ArtifactFiles
 from .connection import open_connection, schema_version
+from .imports import RunImport, import_run
 from .location import StoreLocation, resolve_store
-from .points import PointWriter, group_points, recompute_summaries, summarize
+from .points import PointWriter, group_points, insert_points, recompute_summaries, summarize
 from .schema import runs_wide_sql
 
 STALE_AFTER_S = 60.0  # a running run whose heartbeat is older than this (on another host) crashed
@@ -240,7 +240,10 @@ class Store:
         """Mark running runs whose writer is gone (dead pid here, or stale heartbeat) as crashed."""
         if self.read_only:
             return 0  # reading only: the next writer does the sweep
-        rows = self.read("SELECT id, host, pid, heartbeat FROM runs WHERE status = 'running'")
+        # pid NULL: a run imported while it ran elsewhere (MLflow), which no process here writes
+        rows = self.read(
+            "SELECT id, host, pid, heartbeat FROM runs WHERE status = 'running' AND pid IS NOT NULL"
+        )
         now = time.time()
         crashed = [
             run_id
@@ -326,12 +329,15 @@ class Store:
             )
         return digest
 
-    def add_dataset(self, run_id: int, name: str, fingerprint: str, shape: tuple[int, int], schema: dict) -> None:
-        """Record a dataset a run used: its content fingerprint, shape and column types."""
+    def add_dataset(self, run_id: int, name: str, fingerprint: str, shape: tuple[int, int], schema: dict,
+                    context: str | None = None) -> None:
+        """Record a dataset a run used: its content fingerprint, shape, column types and role."""
         with self.write() as conn:
             conn.execute(
-                "INSERT OR REPLACE INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (run_id, check_name(name, "dataset name"), fingerprint, shape[0], shape[1], json.dumps(schema), time.time()),
+                "INSERT OR REPLACE INTO datasets (run_id, name, fingerprint, n_rows, n_cols, schema, created,"
+                " context) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (run_id, check_name(name, "dataset name"), fingerprint, shape[0], shape[1], json.dumps(schema),
+                 time.time(), context),
             )
 
     def environment_id(self, data: dict[str, Any]) -> int:
@@ -344,6 +350,15 @@ class Store:
                 (digest, text, time.time()),
             )
             return conn.execute("SELECT id FROM environments WHERE hash = ?", (digest,)).fetchone()[0]
+
+    def import_run(self, run: RunImport) -> int:
+        """Write a run recorded elsewhere whole, or nothing (see imports.py); return its number."""
+        return import_run(self, run)
+
+    def run_number(self, run_uuid: str) -> int | None:
+        """The number of the run with this exact uuid, or None."""
+        rows = self.read("SELECT id FROM runs WHERE uuid = ?", (run_uuid,))
+        return rows[0][0] if rows else None
 
     # -- reads (see reads.py) -------------------------------------------------------------
     def resolve_run(self, ref: int | str) -> int:
@@ -431,22 +446,6 @@ class Store:
     def schema_version(self) -> str:
         with self.lock:
             return schema_version(self.conn)
-
-
-ROWS_PER_INSERT = 100  # x 5 values = 500 bound parameters, well within SQLite's limit
-_INSERT_ONE = "INSERT OR REPLACE INTO metric_points VALUES (?, ?, ?, ?, ?)"
-_INSERT_MANY = "INSERT OR REPLACE INTO metric_points VALUES " + ",".join(["(?, ?, ?, ?, ?)"] * ROWS_PER_INSERT)
-
-
-def insert_points(conn: sqlite3.Connection, points: list[tuple]) -> None:
-    """Insert points 100 rows per statement: about twice as fast as one row per statement."""
-    whole = len(points) - len(points) % ROWS_PER_INSERT
-    if whole:
-        flat = list(chain.from_iterable(points[:whole]))
-        width = 5 * ROWS_PER_INSERT
-        conn.executemany(_INSERT_MANY, [flat[i:i + width] for i in range(0, len(flat), width)])
-    if whole < len(points):
-        conn.executemany(_INSERT_ONE, points[whole:])
 
 
 _MERGE_SUMMARY = """

@@ -151,14 +151,15 @@ class Run:
             self.store.add_artifact(self.number, artifact_name, data, media_type)
         return artifact_name
 
-    def log_dataset(self, df: Any, name: str) -> str:
-        """Record a data set's content fingerprint, schema and shape (not its content)."""
+    def log_dataset(self, df: Any, name: str, context: str | None = None) -> str:
+        """Record a data set's content fingerprint, schema and shape (not its content), and its role
+        (`context`: "training", "eval", ...; filter with `datasets.context = 'training'`)."""
         from .encoding import dataset_fingerprint
 
         self._check_active(allow_ended=True)
         fingerprint, schema = dataset_fingerprint(df)
         with self._soft(f"record data set {name!r}"):
-            self.store.add_dataset(self.number, name, fingerprint, tuple(df.shape), schema)
+            self.store.add_dataset(self.number, name, fingerprint, tuple(df.shape), schema, context)
         return fingerprint
 
     def end(self, status: str = "finished", error: BaseException | None = None) -> None:
