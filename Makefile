@@ -41,6 +41,8 @@ lab: install
 	LABTRACK_DIR=$(CURDIR)/.labtrack $(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/quickstart.ipynb
 
 test: install-test
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
 	cd jupyter_ext && $(JLPM) lint:check && $(JLPM) test
 	$(PY) -m pytest
 

@@ -85,7 +85,9 @@ def mlflow_write_rates() -> tuple[float, float]:
         single = n_single / (time.perf_counter() - t0)
         client = mlflow.tracking.MlflowClient()
         run_id = mlflow.active_run().info.run_id
-        n_batch = 10_000 if QUICK else 30_000  # a rate: 30 batches measure it (and keep make bench short)
+        n_batch = (
+            10_000 if QUICK else 30_000
+        )  # a rate: 30 batches measure it (and keep make bench short)
         now = int(time.time() * 1000)
         t0 = time.perf_counter()
         for start in range(0, n_batch, 1000):

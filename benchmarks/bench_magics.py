@@ -24,13 +24,15 @@ import time
 import warnings
 from pathlib import Path
 
-SRC = Path(__file__).resolve().parents[1] / "src"  # this tree's labtrack, in-process and in the kernel
+SRC = (
+    Path(__file__).resolve().parents[1] / "src"
+)  # this tree's labtrack, in-process and in the kernel
 sys.path.insert(0, str(SRC))
 CELLS = 400  # empty cells per variant
 LOG_COUNTS = (100_000, 1_000_000)
 REPEAT = 3  # medians of 3 keep make bench under 10 minutes
 
-IN_KERNEL = r'''
+IN_KERNEL = r"""
 import json, statistics, time
 ip = get_ipython()
 tracker = ip.magics_manager.registry["TrackMagics"].tracker
@@ -59,7 +61,7 @@ for logs in {log_counts}:
             timings[mode] += cell_times(loop, 1)
     result[logs] = {{mode: statistics.median(times) for mode, times in timings.items()}}
 print("RESULT" + json.dumps(result))
-'''
+"""
 
 
 def in_process_added_time(folder: Path) -> tuple[float, float, float]:
@@ -87,7 +89,9 @@ def in_process_added_time(folder: Path) -> tuple[float, float, float]:
         empty, tracked = median_cell("pass"), median_cell("%%track\npass")
         shell.run_cell("import numpy as np\nbig = np.zeros(100_000_000 // 8)")
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # the one warning per cell that says big is data, not a param
+            warnings.simplefilter(
+                "ignore"
+            )  # the one warning per cell that says big is data, not a param
             big = median_cell("%%track --params big\nbig = big")
     magics.unload_ipython_extension(shell)
     return empty, tracked, big
@@ -154,26 +158,56 @@ def main() -> None:
     added_in_kernel = kernel["tracked"] - kernel["empty"]
     ms = 1000
     rows = [
-        ("%%track, empty cell, added (in-process shell)", f"{added_in_process * ms:.2f} ms",
-         f"MLflow start+end {mlflow_s * ms:.2f} ms", f"{added_in_process / mlflow_s:.2f}x", "<= 2 ms",
-         added_in_process <= 0.002),
-        ("%%track, empty cell, added (real kernel)", f"{added_in_kernel * ms:.2f} ms",
-         f"MLflow start+end {mlflow_s * ms:.2f} ms", f"{added_in_kernel / mlflow_s:.2f}x", "<= 2 ms",
-         added_in_kernel <= 0.002),
+        (
+            "%%track, empty cell, added (in-process shell)",
+            f"{added_in_process * ms:.2f} ms",
+            f"MLflow start+end {mlflow_s * ms:.2f} ms",
+            f"{added_in_process / mlflow_s:.2f}x",
+            "<= 2 ms",
+            added_in_process <= 0.002,
+        ),
+        (
+            "%%track, empty cell, added (real kernel)",
+            f"{added_in_kernel * ms:.2f} ms",
+            f"MLflow start+end {mlflow_s * ms:.2f} ms",
+            f"{added_in_kernel / mlflow_s:.2f}x",
+            "<= 2 ms",
+            added_in_kernel <= 0.002,
+        ),
     ]
-    rows.append(("--params of a 100 MB array, added over %%track pass", f"{(big - tracked) * ms:.2f} ms",
-                 "before issue 12: ~5,300 ms", "", "<= 1 ms", big - tracked <= 0.001))
+    rows.append(
+        (
+            "--params of a 100 MB array, added over %%track pass",
+            f"{(big - tracked) * ms:.2f} ms",
+            "before issue 12: ~5,300 ms",
+            "",
+            "<= 1 ms",
+            big - tracked <= 0.001,
+        )
+    )
     for logs in LOG_COUNTS:
         on, off = kernel[str(logs)]["on"], kernel[str(logs)]["off"]
-        rows.append((f"{logs:,} lt.log in a tracked cell, live view on", f"{on:.3f} s",
-                     f"live view off {off:.3f} s", f"{on / off:.2f}x", "<= 1.5x", on / off <= 1.5))
-    print(f"Python {sys.version.split()[0]}; medians; empty cell = `pass` ({CELLS} cells per variant)")
+        rows.append(
+            (
+                f"{logs:,} lt.log in a tracked cell, live view on",
+                f"{on:.3f} s",
+                f"live view off {off:.3f} s",
+                f"{on / off:.2f}x",
+                "<= 1.5x",
+                on / off <= 1.5,
+            )
+        )
+    print(
+        f"Python {sys.version.split()[0]}; medians; empty cell = `pass` ({CELLS} cells per variant)"
+    )
     header = ("measure", "labtrack", "peer / reference", "ratio", "target", "ok")
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(5)] + [3]
     for row in [header, *rows]:
         cells = [*row[:5], row[5] if isinstance(row[5], str) else ("yes" if row[5] else "NO")]
         print("  ".join(str(c).ljust(w) for c, w in zip(cells, widths)))
-    print(f"(untracked empty cell: {empty * ms:.2f} ms in-process, {kernel['empty'] * ms:.2f} ms in the kernel)")
+    print(
+        f"(untracked empty cell: {empty * ms:.2f} ms in-process, {kernel['empty'] * ms:.2f} ms in the kernel)"
+    )
     from _common import emit
 
     emit([row[:5] for row in rows])

@@ -22,8 +22,12 @@ from _common import fresh_labtrack, print_table
 QUICK = "--quick" in sys.argv
 RUNS = 5
 POINTS = 4_000 if QUICK else 10_000  # per run, two metrics (a rate: 100,000 points measure it)
-QUIET = {"MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "true", "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
-         "MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT": "true"}
+QUIET = {
+    "MLFLOW_DISABLE_TELEMETRY": "true",
+    "DO_NOT_TRACK": "true",
+    "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
+    "MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT": "true",
+}
 
 
 def start_server(root: Path | None = None) -> tuple[str, subprocess.Popen]:
@@ -34,11 +38,29 @@ def start_server(root: Path | None = None) -> tuple[str, subprocess.Popen]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "mlflow", "server", "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
-         "--backend-store-uri", f"sqlite:///{root / 'mlflow.db'}", "--serve-artifacts",
-         "--artifacts-destination", str(root / "artifacts")],
-        cwd=root, env={**os.environ, **QUIET}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "mlflow",
+            "server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--backend-store-uri",
+            f"sqlite:///{root / 'mlflow.db'}",
+            "--serve-artifacts",
+            "--artifacts-destination",
+            str(root / "artifacts"),
+        ],
+        cwd=root,
+        env={**os.environ, **QUIET},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     uri = f"http://127.0.0.1:{port}"
     for _ in range(600):
         try:
@@ -79,7 +101,7 @@ def mlflow_log_batch(uri: str) -> float:
         run_id = client.create_run(exp, run_name=f"run-{r}").info.run_id
         points = [Metric(k, 0.5, now, i) for i in range(POINTS) for k in ("loss", "acc")]
         for start in range(0, len(points), 1000):
-            client.log_batch(run_id, metrics=points[start:start + 1000])
+            client.log_batch(run_id, metrics=points[start : start + 1000])
         client.set_terminated(run_id)
     return RUNS * POINTS * 2 / (time.perf_counter() - t0)
 
@@ -93,10 +115,19 @@ def main() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(15)
-    print_table(f"push to MLflow ({RUNS} runs x {POINTS * 2:,} points, local mlflow server, SQLite)", [
-        ("points/s pushed", f"{rate:,.0f}", f"{peer:,.0f} (log_batch)", f"{rate / peer:.0%}", "close to log_batch"),
-        ("second push, nothing to send (s)", f"{again:.3f}", "", "", ""),
-    ])
+    print_table(
+        f"push to MLflow ({RUNS} runs x {POINTS * 2:,} points, local mlflow server, SQLite)",
+        [
+            (
+                "points/s pushed",
+                f"{rate:,.0f}",
+                f"{peer:,.0f} (log_batch)",
+                f"{rate / peer:.0%}",
+                "close to log_batch",
+            ),
+            ("second push, nothing to send (s)", f"{again:.3f}", "", "", ""),
+        ],
+    )
 
 
 if __name__ == "__main__":

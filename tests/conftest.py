@@ -43,7 +43,11 @@ def store(store_dir):
 @pytest.fixture
 def three_runs(store):
     """Three finished runs with params and metric histories."""
-    specs = [("rf", 0.1, 100, [0.5, 0.7, 0.8]), ("rf", 0.01, 200, [0.6, 0.9]), ("svm", 0.1, 100, [0.4])]
+    specs = [
+        ("rf", 0.1, 100, [0.5, 0.7, 0.8]),
+        ("rf", 0.01, 200, [0.6, 0.9]),
+        ("svm", 0.1, 100, [0.4]),
+    ]
     for i, (model, lr, trees, accs) in enumerate(specs, start=1):
         with lt.run(f"try-{i}", params={"model": model, "lr": lr, "trees": trees}):
             for acc in accs:
@@ -53,8 +57,16 @@ def three_runs(store):
 
 # `make test-fast` leaves out the tests that start a real kernel, Jupyter server, MLflow server or
 # browser (marker `external`); `make test` and CI run them all.
-_EXTERNAL = ("nbclient", "jupyter_client", "execute_interactive", "jp_fetch", "mlflow server",
-             "mlflow_server", "playwright", "KernelManager")
+_EXTERNAL = (
+    "nbclient",
+    "jupyter_client",
+    "execute_interactive",
+    "jp_fetch",
+    "mlflow server",
+    "mlflow_server",
+    "playwright",
+    "KernelManager",
+)
 _external_files: dict[str, bool] = {}
 
 
@@ -63,7 +75,9 @@ def pytest_collection_modifyitems(config, items):
         path = str(item.path)
         if path not in _external_files:
             text = item.path.read_text(errors="replace")
-            _external_files[path] = "browser" in item.path.parts or any(w in text for w in _EXTERNAL)
+            _external_files[path] = "browser" in item.path.parts or any(
+                w in text for w in _EXTERNAL
+            )
         if _external_files[path] or "jp_fetch" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.external)
 

@@ -34,7 +34,7 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent / "data"
 NAN, INF = math.nan, math.inf
 
-ODD_NAME = "it's \"quoted\"; DROP TABLE runs; --"
+ODD_NAME = 'it\'s "quoted"; DROP TABLE runs; --'
 EXPERIMENTS = ("Default", 'étude "β"')
 
 EVERY_PARAM_KIND = {
@@ -69,14 +69,24 @@ RUNS: dict[str, tuple[str, str, dict, list, dict]] = {
 }  # fmt: skip
 
 FAILED_WITH = ("ValueError", "bad [value] <b>")
-RUN_FIELDS = {"notebook": "notebooks/explore.ipynb", "code": "lr = 0.01\nlt.log(acc=0.9)", "execution_count": 7}
-ENVIRONMENT = {"python": "3.11.7", "packages": {"numpy": "1.26.4"}, "git": {"commit": "abc123", "dirty": True}}
+RUN_FIELDS = {
+    "notebook": "notebooks/explore.ipynb",
+    "code": "lr = 0.01\nlt.log(acc=0.9)",
+    "execution_count": 7,
+}
+ENVIRONMENT = {
+    "python": "3.11.7",
+    "packages": {"numpy": "1.26.4"},
+    "git": {"commit": "abc123", "dirty": True},
+}
 ARTIFACTS = {  # run -> {artifact name: bytes}; "baseline" and "special floats" share weights.bin
     "baseline": {"weights.bin": bytes(range(256)) * 4, "notes.md": "# notes\nünï\n".encode(),
                  "config.yaml": b"lr: 0.01\n", "table.csv": b"a,b\n1,x\n2,y\n"},
     "special floats": {"weights.bin": bytes(range(256)) * 4},
 }  # fmt: skip
-FIGURE_NAME = "curve.png"  # also an artifact of "baseline" (bytes depend on matplotlib; checked as PNG)
+FIGURE_NAME = (
+    "curve.png"  # also an artifact of "baseline" (bytes depend on matplotlib; checked as PNG)
+)
 DATASET = ("train", {"a": [1, 2, 3], "b": ["x", "y", "z"]})
 HYPOTHESIS = ("deeper trees help", "acc", "increase", 0.01, '{"runs": [1]}')
 METRIC_DEFINITION = (0, "acc", "max", 0.95, "best")
@@ -101,7 +111,9 @@ def schema_prefix() -> str:
 
 def _log_run(lt, name: str, *, nested: bool = False):
     experiment, _, params, points, tags = RUNS[name]
-    run = lt.start_run(name, params=params or None, tags=tags or None, experiment=experiment, nested=nested)
+    run = lt.start_run(
+        name, params=params or None, tags=tags or None, experiment=experiment, nested=nested
+    )
     for metric, step, value in points:
         run.log_metrics({metric: value}, step)
     return run
@@ -145,7 +157,9 @@ def build(folder: Path) -> None:
     lt.end_run()
 
     try:
-        with lt.run(ODD_NAME, params=RUNS[ODD_NAME][2], tags=RUNS[ODD_NAME][4], experiment=RUNS[ODD_NAME][0]) as r:
+        with lt.run(
+            ODD_NAME, params=RUNS[ODD_NAME][2], tags=RUNS[ODD_NAME][4], experiment=RUNS[ODD_NAME][0]
+        ) as r:
             for metric, step, value in RUNS[ODD_NAME][3]:
                 r.log_metrics({metric: value}, step)
             raise ValueError(FAILED_WITH[1])
@@ -167,10 +181,16 @@ def build(folder: Path) -> None:
     with store.write() as conn:
         conn.execute(
             "INSERT INTO hypotheses (experiment_id, statement, metric, expect, min_effect, baseline, created)"
-            " VALUES (1, ?, ?, ?, ?, ?, 1714521600)", HYPOTHESIS)
-        conn.executemany("INSERT INTO hypothesis_runs (hypothesis_id, run_id, role) VALUES (1, ?, ?)",
-                         [(1, "baseline"), (parent.number, "treatment")])
-        conn.execute("INSERT INTO metric_definitions VALUES (?, ?, ?, ?, ?, 1714521600)", METRIC_DEFINITION)
+            " VALUES (1, ?, ?, ?, ?, ?, 1714521600)",
+            HYPOTHESIS,
+        )
+        conn.executemany(
+            "INSERT INTO hypothesis_runs (hypothesis_id, run_id, role) VALUES (1, ?, ?)",
+            [(1, "baseline"), (parent.number, "treatment")],
+        )
+        conn.execute(
+            "INSERT INTO metric_definitions VALUES (?, ?, ?, ?, ?, 1714521600)", METRIC_DEFINITION
+        )
     store.update_run(parent.number, hypothesis_id=1)
 
     # A run whose process vanished without a trace: left `running`, never ended.
@@ -193,7 +213,9 @@ def main() -> None:
     prefix = schema_prefix()
     target, artifacts = DATA / f"store-{prefix}.db", DATA / f"store-{prefix}-artifacts"
     if target.exists() and not args.force:
-        sys.exit(f"{target} exists; frozen stores are never regenerated (see this script's docstring)")
+        sys.exit(
+            f"{target} exists; frozen stores are never regenerated (see this script's docstring)"
+        )
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / ".labtrack"
         build(folder)

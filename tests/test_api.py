@@ -14,7 +14,12 @@ def test_run_context_manager_finishes_and_records(store):
     with lt.run("baseline", params={"lr": 0.01}, tags={"team": "a"}) as run:
         lt.log(loss=0.5)
     record = lt.get_run(run.number)
-    assert (record.status, record.name, record.params, record.tags) == ("finished", "baseline", {"lr": 0.01}, {"team": "a"})
+    assert (record.status, record.name, record.params, record.tags) == (
+        "finished",
+        "baseline",
+        {"lr": 0.01},
+        {"team": "a"},
+    )
     assert record.end_time >= record.start_time
 
 
@@ -34,7 +39,9 @@ def test_keyboard_interrupt_marks_run_interrupted(store):
 
 def test_starting_a_second_run_says_how_to_end_the_first(store):
     lt.start_run("first")
-    with pytest.raises(lt.ActiveRunError, match=r"run #1 is still active; end it with lt.end_run\(\)"):
+    with pytest.raises(
+        lt.ActiveRunError, match=r"run #1 is still active; end it with lt.end_run\(\)"
+    ):
         lt.start_run("second")
     lt.end_run()
 
@@ -47,7 +54,9 @@ def test_nested_run_records_its_parent(store):
 
 
 def test_log_without_a_run_says_what_to_do(store):
-    with pytest.raises(lt.ActiveRunError, match="no active run: wrap the code in `with lt.run\\(\\):`"):
+    with pytest.raises(
+        lt.ActiveRunError, match="no active run: wrap the code in `with lt.run\\(\\):`"
+    ):
         lt.log(loss=1.0)
 
 
@@ -90,7 +99,13 @@ def test_logging_to_an_ended_run_is_refused(store):
 
 def test_get_run_by_number_hash_uuid_prefix_and_name(three_runs):
     record = lt.get_run(2)
-    assert lt.get_run("#2") == record == lt.get_run(record.uuid) == lt.get_run(record.uuid[:8]) == lt.get_run("try-2")
+    assert (
+        lt.get_run("#2")
+        == record
+        == lt.get_run(record.uuid)
+        == lt.get_run(record.uuid[:8])
+        == lt.get_run("try-2")
+    )
     with pytest.raises(lt.RunNotFound, match="no run #9 in this store"):
         lt.get_run(9)
 
@@ -100,8 +115,19 @@ def test_runs_frame_has_attributes_params_and_last_metrics(three_runs):
     assert list(frame["number"]) == [1, 2, 3]
     assert list(frame["params.model"]) == ["rf", "rf", "svm"]
     assert list(frame["metrics.acc"]) == [0.8, 0.9, 0.4]
-    assert str(frame["start_time"].dtype) == "datetime64[ns, UTC]" or "UTC" in str(frame["start_time"].dtype)
-    assert {"uuid", "name", "experiment", "status", "duration", "parent", "hypothesis_id", "notebook"} <= set(frame.columns)
+    assert str(frame["start_time"].dtype) == "datetime64[ns, UTC]" or "UTC" in str(
+        frame["start_time"].dtype
+    )
+    assert {
+        "uuid",
+        "name",
+        "experiment",
+        "status",
+        "duration",
+        "parent",
+        "hypothesis_id",
+        "notebook",
+    } <= set(frame.columns)
 
 
 def test_runs_filter_and_experiment(three_runs):
@@ -116,7 +142,12 @@ def test_history_of_several_runs_is_tidy(three_runs):
     hist = lt.history(lt.runs("params.model = 'rf'"), "acc")
     assert list(hist.columns) == ["number", "name", "metric", "step", "value", "time"]
     assert list(zip(hist["number"], hist["step"], hist["value"])) == [
-        (1, 0, 0.5), (1, 1, 0.7), (1, 2, 0.8), (2, 0, 0.6), (2, 1, 0.9)]
+        (1, 0, 0.5),
+        (1, 1, 0.7),
+        (1, 2, 0.8),
+        (2, 0, 0.6),
+        (2, 1, 0.9),
+    ]
 
 
 def test_params_keep_their_types(store):
@@ -140,18 +171,28 @@ def test_non_json_param_is_stored_as_repr_with_one_warning(store):
     assert lt.get_run(run.number).params["model"] == "Model(depth=3)"
 
 
-@pytest.mark.parametrize("name", ['it\'s "quoted"', "ünïcødé λ", "select", "drop table runs; --", "a.b/c d"])
+@pytest.mark.parametrize(
+    "name", ['it\'s "quoted"', "ünïcødé λ", "select", "drop table runs; --", "a.b/c d"]
+)
 def test_odd_names_round_trip(store, name):
     with lt.run(name) as run:
         lt.log_params(**{name: name})
         lt.log({name: 1.5})
         run.set_tags(**{name: name})
     record = lt.get_run(run.number)
-    assert (record.name, record.params, record.tags, list(record.metrics)) == (name, {name: name}, {name: name}, [name])
+    assert (record.name, record.params, record.tags, list(record.metrics)) == (
+        name,
+        {name: name},
+        {name: name},
+        [name],
+    )
 
 
 def test_oversized_param_is_refused_with_the_fix(store):
-    with lt.run(), pytest.raises(ValueError, match="the limit is 65,536. Store large values as an artifact"):
+    with (
+        lt.run(),
+        pytest.raises(ValueError, match="the limit is 65,536. Store large values as an artifact"),
+    ):
         lt.log_params(blob="x" * 70_000)
 
 
@@ -160,7 +201,10 @@ def test_sqlite3_users_can_read_runs_wide(three_runs):
     conn.row_factory = sqlite3.Row
     rows = [dict(r) for r in conn.execute("SELECT * FROM runs_wide ORDER BY number")]
     assert [(r["name"], r["params.model"], r["metrics.acc"]) for r in rows] == [
-        ("try-1", "rf", 0.8), ("try-2", "rf", 0.9), ("try-3", "svm", 0.4)]
+        ("try-1", "rf", 0.8),
+        ("try-2", "rf", 0.9),
+        ("try-3", "svm", 0.4),
+    ]
 
 
 def test_open_switches_store(store_dir, tmp_path):
@@ -178,7 +222,9 @@ def test_chart_history_keeps_extremes_and_endpoints(store):
     store.points.flush()
     series = store.chart_history([run.number], "loss", max_points=200)[run.number]
     assert series["count"] == 5000 and series["downsampled"] and len(series["steps"]) <= 203
-    assert max(series["values"]) == 100.0 and series["steps"][0] == 0 and series["steps"][-1] == 4999
+    assert (
+        max(series["values"]) == 100.0 and series["steps"][0] == 0 and series["steps"][-1] == 4999
+    )
     assert series["steps"] == sorted(series["steps"])
 
 
@@ -186,11 +232,17 @@ def test_a_script_that_dies_ends_its_open_run_as_failed(tmp_path):
     import subprocess
     import sys
 
-    script = "import labtrack as lt\nlt.start_run('script')\nlt.log(x=1.0)\nraise ValueError('boom')\n"
+    script = (
+        "import labtrack as lt\nlt.start_run('script')\nlt.log(x=1.0)\nraise ValueError('boom')\n"
+    )
     env = {**__import__("os").environ, "LABTRACK_DIR": str(tmp_path)}
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
     assert done.returncode == 1 and "ValueError: boom" in done.stderr
-    row = sqlite3.connect(tmp_path / "labtrack.db").execute("SELECT status, error_type FROM runs").fetchone()
+    row = (
+        sqlite3.connect(tmp_path / "labtrack.db")
+        .execute("SELECT status, error_type FROM runs")
+        .fetchone()
+    )
     assert row == ("failed", "ValueError")
 
 

@@ -48,9 +48,13 @@ def imports_of(path: Path, modules: set[str]) -> set[str]:
                 anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join(anchor + ([base] if base else []))
             # `from .pkg import mod` imports the module; `from .mod import name`, the module .mod
-            targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names]
+            targets = [
+                f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names
+            ]
         for target in targets:
-            while target and target not in modules:  # `import labtrack.x.y as z`: the module it names
+            while (
+                target and target not in modules
+            ):  # `import labtrack.x.y as z`: the module it names
                 target = target.rpartition(".")[0]
             if target and target != me:
                 found.add(target)

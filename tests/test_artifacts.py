@@ -25,7 +25,10 @@ def test_file_path_keeps_its_name_and_bytes(store, tmp_path):
         assert lt.log_artifact(path) == "model.pkl"
     artifact, data = stored("model.pkl")
     assert data == b"\x00weights" and artifact.size == 8
-    assert artifact.path.parent.parent.name == "sha256" and artifact.path.parent.name == artifact.sha256[:2]
+    assert (
+        artifact.path.parent.parent.name == "sha256"
+        and artifact.path.parent.name == artifact.sha256[:2]
+    )
 
 
 def test_bytes_text_and_dedup(store):
@@ -47,7 +50,11 @@ def test_figure_is_stored_as_png(store):
     with lt.run():
         name = lt.log_artifact(fig, "curve")
     artifact, data = stored(name)
-    assert name == "curve.png" and artifact.media_type == "image/png" and data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (
+        name == "curve.png"
+        and artifact.media_type == "image/png"
+        and data[:8] == b"\x89PNG\r\n\x1a\n"
+    )
     plt.close(fig)
 
 
@@ -60,10 +67,13 @@ def test_dataframe_round_trips(store, fmt, reader):
     pd.testing.assert_frame_equal(reader(io.BytesIO(data)), frame)
 
 
-@pytest.mark.parametrize(("obj", "name", "message"), [
-    ("no/such/file.txt", None, "no file at 'no/such/file.txt'; to store text, pass a name"),
-    (object(), "x", "cannot store a object as an artifact"),
-])
+@pytest.mark.parametrize(
+    ("obj", "name", "message"),
+    [
+        ("no/such/file.txt", None, "no file at 'no/such/file.txt'; to store text, pass a name"),
+        (object(), "x", "cannot store a object as an artifact"),
+    ],
+)
 def test_bad_artifacts_say_how_to_fix(store, obj, name, message):
     with lt.run(), pytest.raises(ValueError, match=message):
         lt.log_artifact(obj, name)
@@ -76,4 +86,8 @@ def test_dataset_fingerprint_schema_and_shape(store):
         assert lt.log_dataset(frame.copy(), "again") == first
         assert lt.log_dataset(frame.assign(b=[0.5, 0.25, 1.0]), "changed") != first
     dataset = {d["name"]: d for d in lt.get_run(1).datasets}["train"]
-    assert (dataset["n_rows"], dataset["n_cols"], dataset["schema"]) == (3, 2, {"a": "int64", "b": "float64"})
+    assert (dataset["n_rows"], dataset["n_cols"], dataset["schema"]) == (
+        3,
+        2,
+        {"a": "int64", "b": "float64"},
+    )

@@ -149,7 +149,9 @@ def test_a_failure_inside_autolog_is_one_warning_and_the_fit_goes_on(store_dir, 
         warnings.simplefilter("always")
         models = [LogisticRegression().fit(X, Y) for _ in range(3)]
     assert all(m.coef_.shape == (1, 20) for m in models)
-    said = [str(w.message) for w in caught if "could not" in str(w.message)]  # (the refit notice aside)
+    said = [
+        str(w.message) for w in caught if "could not" in str(w.message)
+    ]  # (the refit notice aside)
     assert said == [
         f"labtrack autolog (sklearn) could not record the fit in run #{run.number} (OSError: disk on "
         "fire); the fit went on and its result is unchanged. If it persists, turn this library off "

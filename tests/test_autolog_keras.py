@@ -102,7 +102,9 @@ def test_fit_in_lt_run_with_the_default_batch_size_and_the_users_callbacks(store
     assert seen == [0, 1] and len(callbacks) == 1
 
 
-@pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")  # Keras' get_weights on NumPy 2
+@pytest.mark.filterwarnings(
+    "ignore:__array__ implementation:DeprecationWarning"
+)  # Keras' get_weights on NumPy 2
 def test_the_trained_weights_are_the_same_as_without_autolog(store_dir):
     plain = small_model()
     plain.fit(X, Y, epochs=2, verbose=0, shuffle=False)

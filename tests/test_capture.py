@@ -197,7 +197,10 @@ def test_an_old_store_with_definitions_in_default_is_repaired_once_when_opened(s
         lt.log(acc=0.95)
     store = default_lab().store
     with store.write() as conn:  # the store as the previous schema left it
-        conn.execute("DELETE FROM _sqlite_migrations WHERE name = ?", ("m002_definitions_join_notebook_experiments",))
+        conn.execute(
+            "DELETE FROM _sqlite_migrations WHERE name = ?",
+            ("m002_definitions_join_notebook_experiments",),
+        )
     lt.open(store_dir)
     assert "moved definitions" in caplog.text and "metric 'acc' -> 'study'" in caplog.text
     assert f"hypothesis H{hypothesis.id} -> 'study'" in caplog.text

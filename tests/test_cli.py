@@ -27,7 +27,9 @@ def labtrack(*args: str):
 
 def strict_json(text: str):
     """Parse JSON that must be standard (no NaN or Infinity tokens)."""
-    return json.loads(text, parse_constant=lambda token: pytest.fail(f"non-standard JSON token {token}"))
+    return json.loads(
+        text, parse_constant=lambda token: pytest.fail(f"non-standard JSON token {token}")
+    )
 
 
 @pytest.fixture
@@ -40,14 +42,21 @@ def test_runs_lists_every_run_with_params_and_last_metrics(runs3):
     result = labtrack("runs")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert [line.split()[:3] for line in lines[1:4]] == [["1", "try-1", "finished"], ["2", "try-2", "finished"], ["3", "try-3", "finished"]]
+    assert [line.split()[:3] for line in lines[1:4]] == [
+        ["1", "try-1", "finished"],
+        ["2", "try-2", "finished"],
+        ["3", "try-3", "finished"],
+    ]
     assert {"model", "lr", "trees", "acc", "loss"} <= set(lines[0].split())
 
 
 @pytest.mark.parametrize(
     ("filter", "names"),
-    [("metrics.acc > 0.5 and params.model = 'rf'", ["try-1", "try-2"]), ("params.model = 'svm'", ["try-3"]),
-     ("attributes.name LIKE 'try-%' and params.trees = 200", ["try-2"])],
+    [
+        ("metrics.acc > 0.5 and params.model = 'rf'", ["try-1", "try-2"]),
+        ("params.model = 'svm'", ["try-3"]),
+        ("attributes.name LIKE 'try-%' and params.trees = 200", ["try-2"]),
+    ],
 )
 def test_runs_filter_and_json_round_trip(runs3, filter, names):
     result = labtrack("runs", filter, "--json")
@@ -58,15 +67,29 @@ def test_runs_filter_and_json_round_trip(runs3, filter, names):
 
 
 def test_runs_json_has_typed_values_null_for_nan_and_text_for_inf(store, store_dir):
-    with lt.run("odd", params={"l": [1, 2], "d": [{"a": None}], "b": True, "n": None, "big": 2**70}):
+    with lt.run(
+        "odd", params={"l": [1, 2], "d": [{"a": None}], "b": True, "n": None, "big": 2**70}
+    ):
         lt.log(nan=math.nan, inf=math.inf, x=0.25)
     (row,) = strict_json(labtrack("runs", "--json").stdout)
-    assert (row["params.l"], row["params.d"], row["params.b"], row["params.n"], row["params.big"]) == ([1, 2], [{"a": None}], True, None, 2**70)
-    assert (row["metrics.nan"], row["metrics.inf"], row["metrics.x"]) == (None, "inf", 0.25)  # REST's rule
+    assert (
+        row["params.l"],
+        row["params.d"],
+        row["params.b"],
+        row["params.n"],
+        row["params.big"],
+    ) == ([1, 2], [{"a": None}], True, None, 2**70)
+    assert (row["metrics.nan"], row["metrics.inf"], row["metrics.x"]) == (
+        None,
+        "inf",
+        0.25,
+    )  # REST's rule
     assert row["start_time"].endswith("+00:00") and isinstance(row["duration"], float)
 
 
-@pytest.mark.parametrize(("args", "message"), [((), "No runs yet."), (("params.x = 1",), "No runs match.")])
+@pytest.mark.parametrize(
+    ("args", "message"), [((), "No runs yet."), (("params.x = 1",), "No runs match.")]
+)
 def test_runs_on_an_empty_store_says_so(store, args, message):
     result = labtrack("runs", *args)
     assert (result.exit_code, result.stdout.strip()) == (0, message)
@@ -82,13 +105,29 @@ def test_show_prints_one_run(runs3):
 
 def test_show_json_round_trips(runs3):
     data = strict_json(labtrack("show", "try-3", "--json").stdout)
-    assert (data["number"], data["name"], data["status"], data["params"]) == (3, "try-3", "finished", {"lr": 0.1, "model": "svm", "trees": 100})
-    assert data["metrics"]["acc"] == {"last": 0.4, "last_step": 0, "min": 0.4, "max": 0.4, "mean": 0.4, "count": 1, "nan_count": 0}
+    assert (data["number"], data["name"], data["status"], data["params"]) == (
+        3,
+        "try-3",
+        "finished",
+        {"lr": 0.1, "model": "svm", "trees": 100},
+    )
+    assert data["metrics"]["acc"] == {
+        "last": 0.4,
+        "last_step": 0,
+        "min": 0.4,
+        "max": 0.4,
+        "mean": 0.4,
+        "count": 1,
+        "nan_count": 0,
+    }
     assert data["uuid"] == lt.get_run(3).uuid
 
 
 def test_user_text_is_printed_literally_never_as_markup(store):
-    with pytest.raises(ValueError), lt.run("[/]", params={"p": "[red]x[/] [/]"}, tags={"t": "[bold]"}):
+    with (
+        pytest.raises(ValueError),
+        lt.run("[/]", params={"p": "[red]x[/] [/]"}, tags={"t": "[bold]"}),
+    ):
         raise ValueError("[/oops]")
     listing, shown = labtrack("runs"), labtrack("show", "1")
     assert (listing.exit_code, shown.exit_code) == (0, 0), (listing.output, shown.output)
@@ -110,16 +149,30 @@ def test_doctor_on_a_healthy_store(with_artifact):
     assert result.exit_code == 0, result.output
     assert "integrity       ok" in result.stdout and result.stdout.rstrip().endswith("OK")
     report = strict_json(labtrack("doctor", "--json").stdout)
-    assert (report["ok"], report["integrity"], report["runs_by_status"], report["counts"]["artifacts"]) == (True, "ok", {"finished": 1}, 1)
-    assert report["schema_version"] == MIGRATION_NAMES[-1] and report["missing_files"] == report["orphaned_files"] == []
+    assert (
+        report["ok"],
+        report["integrity"],
+        report["runs_by_status"],
+        report["counts"]["artifacts"],
+    ) == (True, "ok", {"finished": 1}, 1)
+    assert (
+        report["schema_version"] == MIGRATION_NAMES[-1]
+        and report["missing_files"] == report["orphaned_files"] == []
+    )
 
 
 def test_doctor_reports_a_missing_artifact_file_and_exits_1(with_artifact):
     with_artifact.unlink()
     result = labtrack("doctor")
-    assert result.exit_code == 1 and "missing files   1" in result.stdout and "PROBLEMS FOUND" in result.stdout
+    assert (
+        result.exit_code == 1
+        and "missing files   1" in result.stdout
+        and "PROBLEMS FOUND" in result.stdout
+    )
     report = strict_json(labtrack("doctor", "--json").stdout)
-    assert report["ok"] is False and report["missing_files"] == [with_artifact.parent.name + with_artifact.name]
+    assert report["ok"] is False and report["missing_files"] == [
+        with_artifact.parent.name + with_artifact.name
+    ]
 
 
 def test_gc_dry_run_lists_but_keeps_an_orphan_and_gc_deletes_it(store, with_artifact):
@@ -127,7 +180,11 @@ def test_gc_dry_run_lists_but_keeps_an_orphan_and_gc_deletes_it(store, with_arti
     report = strict_json(labtrack("doctor", "--json").stdout)
     assert report["ok"] and report["orphaned_files"] == [str(orphan)]
     dry = labtrack("gc", "--dry-run")
-    assert dry.exit_code == 0 and f"would delete {orphan}" in dry.stdout and "would delete 1 unreferenced file(s), 19 bytes" in dry.stdout
+    assert (
+        dry.exit_code == 0
+        and f"would delete {orphan}" in dry.stdout
+        and "would delete 1 unreferenced file(s), 19 bytes" in dry.stdout
+    )
     assert orphan.exists()
     real = labtrack("gc")
     assert real.exit_code == 0 and f"deleted {orphan}" in real.stdout
@@ -138,20 +195,31 @@ def test_gc_dry_run_lists_but_keeps_an_orphan_and_gc_deletes_it(store, with_arti
 def test_a_bad_filter_shows_the_position_and_exits_1(runs3):
     result = labtrack("runs", "metrics.acc >> 1")
     assert result.exit_code == 1 and result.stdout == ""
-    assert result.stderr.startswith("Error: ") and "position 13" in result.stderr and "^" in result.stderr
+    assert (
+        result.stderr.startswith("Error: ")
+        and "position 13" in result.stderr
+        and "^" in result.stderr
+    )
 
 
 def test_an_unknown_run_exits_1_with_a_hint(runs3):
     result = labtrack("show", "99")
-    assert (result.exit_code, result.stderr.strip()) == (1, "Error: no run #99 in this store; `labtrack runs` lists the runs")
+    assert (result.exit_code, result.stderr.strip()) == (
+        1,
+        "Error: no run #99 in this store; `labtrack runs` lists the runs",
+    )
 
 
 @pytest.mark.parametrize(
     ("make", "message"),
-    [(lambda p: p.write_text("hello"), "is not a SQLite database"),
-     (lambda p: None, "no labtrack store at")],
+    [
+        (lambda p: p.write_text("hello"), "is not a SQLite database"),
+        (lambda p: None, "no labtrack store at"),
+    ],
 )
-def test_store_option_pointing_at_no_store_exits_1_and_creates_nothing(tmp_path, monkeypatch, make, message):
+def test_store_option_pointing_at_no_store_exits_1_and_creates_nothing(
+    tmp_path, monkeypatch, make, message
+):
     monkeypatch.delenv("LABTRACK_DIR", raising=False)
     target = tmp_path / "thing.db"
     make(target)
@@ -163,8 +231,12 @@ def test_store_option_pointing_at_no_store_exits_1_and_creates_nothing(tmp_path,
 
 def test_the_installed_command_runs_in_a_real_process(runs3):
     command = Path(sys.executable).with_name("labtrack")
-    done = subprocess.run([str(command), "--store", str(runs3), "runs", "--json", "params.model = 'rf'"],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [str(command), "--store", str(runs3), "runs", "--json", "params.model = 'rf'"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert (done.returncode, done.stderr) == (0, "")
     assert [r["number"] for r in strict_json(done.stdout)] == [1, 2]
 
@@ -180,7 +252,8 @@ def test_runs_limit_shows_the_newest_runs_oldest_first(runs3):
 def test_runs_limit_0_on_a_full_store_says_how_many_match(runs3):
     result = labtrack("runs", "--limit", "0")
     assert (result.exit_code, result.output.strip()) == (
-        0, "3 runs match; --limit 0 shows none of them."
+        0,
+        "3 runs match; --limit 0 shows none of them.",
     )
 
 

@@ -11,9 +11,22 @@ from click.testing import CliRunner
 import labtrack as lt
 from labtrack.cli import cli
 
-METRICS = ["val_accuracy", "val_loss", "train_accuracy", "train_loss", "f1_macro", "precision_weighted",
-           "recall_weighted", "roc_auc_ovr", "log_loss_on_holdout", "fit_seconds", "predict_seconds",
-           "memory_peak_megabytes", "calibration_error", "brier_score"]
+METRICS = [
+    "val_accuracy",
+    "val_loss",
+    "train_accuracy",
+    "train_loss",
+    "f1_macro",
+    "precision_weighted",
+    "recall_weighted",
+    "roc_auc_ovr",
+    "log_loss_on_holdout",
+    "fit_seconds",
+    "predict_seconds",
+    "memory_peak_megabytes",
+    "calibration_error",
+    "brier_score",
+]
 
 
 @pytest.fixture
@@ -22,15 +35,21 @@ def real_store(store_dir):
     lt.metric("val_accuracy", goal="max")
     lt.metric("val_loss", goal="min")
     for i in range(75):
-        params = {f"param_{j}": rng.choice([0.1, 1e-4, 32, "gradient_boosting_classifier", {"a": [1, 2, 3]}])
-                  for j in range(25)}
+        params = {
+            f"param_{j}": rng.choice(
+                [0.1, 1e-4, 32, "gradient_boosting_classifier", {"a": [1, 2, 3]}]
+            )
+            for j in range(25)
+        }
         with lt.run(f"experiment-run-with-a-long-name-{i}", params=params):
             lt.log(**{m: rng.random() for m in METRICS})
     return store_dir
 
 
 def labtrack(*args: str, columns: int = 100) -> str:
-    result = CliRunner().invoke(cli, list(args), env={"COLUMNS": str(columns)}, catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli, list(args), env={"COLUMNS": str(columns)}, catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     return result.output
 

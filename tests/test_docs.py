@@ -25,14 +25,26 @@ def python_blocks() -> list[str]:
 
 def test_readme_example_runs_as_written_and_sqlite3_shows_its_runs(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "LABTRACK_DIR"}
-    done = subprocess.run([sys.executable, "-c", python_blocks()[0]], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", python_blocks()[0]],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     db = tmp_path / ".labtrack" / "labtrack.db"
-    rows = sqlite3.connect(db).execute('select name, "params.lr" from runs_wide order by number').fetchall()
+    rows = (
+        sqlite3.connect(db)
+        .execute('select name, "params.lr" from runs_wide order by number')
+        .fetchall()
+    )
     assert rows == [("sgd", 0.1), ("sgd", 0.01)]
     if shutil.which("sqlite3"):
-        shown = subprocess.run(["sqlite3", str(db), "select * from runs_wide"], capture_output=True, text=True)
+        shown = subprocess.run(
+            ["sqlite3", str(db), "select * from runs_wide"], capture_output=True, text=True
+        )
         assert shown.stdout.count("|sgd|") == 2
 
 

@@ -213,7 +213,10 @@ def _walk(nodes):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed (.ci/run installs it; in CI a skip fails the run)")
+@pytest.mark.skipif(
+    shutil.which("pdflatex") is None,
+    reason="pdflatex is not installed (.ci/run installs it; in CI a skip fails the run)",
+)
 def test_latex_standalone_compiles_with_pdflatex(cmp, tmp_path):
     (tmp_path / "report.tex").write_text(cmp.to_latex(standalone=True), encoding="utf-8")
     result = subprocess.run(

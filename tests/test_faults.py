@@ -62,8 +62,12 @@ while True:
 
 
 def _python(script: str, *args: object) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", script, *map(str, args)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _kill(proc: subprocess.Popen) -> None:
@@ -80,8 +84,10 @@ def test_four_processes_write_every_point_and_nobody_sees_a_lock(tmp_path):
     results = [p.communicate(timeout=120) for p in procs]
     assert [(p.returncode, err) for p, (_, err) in zip(procs, results)] == [(0, "")] * 4
     store = Store.open(folder)
-    rows = store.read("SELECT r.name, r.status, count(*), min(step), max(step), sum(value)"
-                      " FROM metric_points p JOIN runs r ON r.id = p.run_id GROUP BY r.id ORDER BY r.name")
+    rows = store.read(
+        "SELECT r.name, r.status, count(*), min(step), max(step), sum(value)"
+        " FROM metric_points p JOIN runs r ON r.id = p.run_id GROUP BY r.id ORDER BY r.name"
+    )
     assert rows == [(f"writer-{i}", "finished", n, 0, n - 1, n * (n - 1) / 2) for i in range(4)]
     store.close()
 
@@ -126,7 +132,9 @@ def test_a_killed_writer_loses_at_most_the_last_second(tmp_path):
     killed_at = time.time()
     _kill(proc)
     store = Store.open(tmp_path)
-    (count, last_step, last_logged), = store.read("SELECT count(*), max(step), max(value) FROM metric_points")
+    ((count, last_step, last_logged),) = store.read(
+        "SELECT count(*), max(step), max(value) FROM metric_points"
+    )
     assert count == last_step + 1  # no holes
     assert last_logged >= killed_at - 1.1  # every point older than ~1 s before the kill is there
     assert store.read("SELECT status FROM runs") == [("crashed",)]
@@ -145,14 +153,24 @@ def test_a_killed_writer_loses_at_most_the_last_second(tmp_path):
 def test_opening_the_store_marks_runs_of_gone_writers_crashed(store, host, pid, age_s, status):
     from labtrack.store.store import HOST
 
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     number, _ = store.create_run("Default", name="other")
     store.points.running_runs.discard(number)  # not ours: our flusher must not keep it alive
     with store.write() as conn:
-        conn.execute("UPDATE runs SET host = ?, pid = ?, heartbeat = ? WHERE id = ?",
-                     (HOST if host == "this" else host, int(dead.stdout) if pid == "dead" else os.getppid(),
-                      time.time() - age_s, number))
+        conn.execute(
+            "UPDATE runs SET host = ?, pid = ?, heartbeat = ? WHERE id = ?",
+            (
+                HOST if host == "this" else host,
+                int(dead.stdout) if pid == "dead" else os.getppid(),
+                time.time() - age_s,
+                number,
+            ),
+        )
     other = Store.open(store.path)
     assert other.read("SELECT status FROM runs WHERE id = ?", [number]) == [(status,)]
     other.close()
@@ -169,7 +187,9 @@ def test_the_heartbeat_refreshes_and_revives_a_run_wrongly_marked_crashed(store)
     (before,) = watcher.execute("SELECT heartbeat FROM runs WHERE id = ?", [run.number]).fetchone()
     watcher.execute("UPDATE runs SET status = 'crashed' WHERE id = ?", [run.number])
     time.sleep(1.5)  # no logging at all: the flusher still beats
-    after = watcher.execute("SELECT heartbeat, status FROM runs WHERE id = ?", [run.number]).fetchone()
+    after = watcher.execute(
+        "SELECT heartbeat, status FROM runs WHERE id = ?", [run.number]
+    ).fetchone()
     watcher.close()
     assert after[0] > before and after[1] == "running"
     lt.end_run()
@@ -184,10 +204,15 @@ def test_the_flusher_writes_within_about_a_second_without_run_end(store, fill_bu
         for i in range(100):
             lt.log(x=float(i))
     lt.log(y=42.0)
-    time.sleep(1.2)  # a tick skipped right after the loggers' flush must not delay this point a period
+    time.sleep(
+        1.2
+    )  # a tick skipped right after the loggers' flush must not delay this point a period
     watcher = _watch(store.path)
-    seen = watcher.execute("SELECT value FROM metric_points p JOIN metric_keys k ON k.id = p.key_id"
-                           " WHERE run_id = ? AND k.name = 'y'", [run.number]).fetchall()
+    seen = watcher.execute(
+        "SELECT value FROM metric_points p JOIN metric_keys k ON k.id = p.key_id"
+        " WHERE run_id = ? AND k.name = 'y'",
+        [run.number],
+    ).fetchall()
     watcher.close()
     assert seen == [(42.0,)]
     lt.end_run()
@@ -217,7 +242,11 @@ def test_any_floats_in_one_metric_never_break_the_store(store, values, flush_bet
     summary = lt.get_run(run.number).metrics["x"]
     finite = [v for v in values if v == v]
     assert (summary.count, summary.nan_count, summary.min, summary.max) == (
-        len(finite), len(values) - len(finite), min(finite), max(finite))
+        len(finite),
+        len(values) - len(finite),
+        min(finite),
+        max(finite),
+    )
     if math.inf in values and -math.inf in values:
         assert math.isnan(summary.mean)
 
@@ -232,7 +261,9 @@ def test_any_floats_in_one_metric_never_break_the_store(store, values, flush_bet
         ("a_path", Path("/tmp/x"), "PosixPath('/tmp/x')"),
     ],
 )
-def test_a_non_json_param_is_stored_as_its_repr_with_exactly_one_warning(store, name, value, stored):
+def test_a_non_json_param_is_stored_as_its_repr_with_exactly_one_warning(
+    store, name, value, stored
+):
     warning = f"param '{name}' of type .* not JSON-serialisable"
     with pytest.warns(UserWarning, match=warning) as caught, lt.run() as run:
         lt.log_params(**{name: value})
@@ -242,8 +273,16 @@ def test_a_non_json_param_is_stored_as_its_repr_with_exactly_one_warning(store, 
 
 @pytest.mark.parametrize(
     "name",
-    ["O'Brien \"the\" `x`", "ünïcødé λ 🧪 中文", "SELECT * FROM runs", "); DROP TABLE params; --",
-     "params.lr", "a\\b%_[]", " padded ", "x" * 250],
+    [
+        'O\'Brien "the" `x`',
+        "ünïcødé λ 🧪 中文",
+        "SELECT * FROM runs",
+        "); DROP TABLE params; --",
+        "params.lr",
+        "a\\b%_[]",
+        " padded ",
+        "x" * 250,
+    ],
 )
 def test_odd_names_round_trip_everywhere(store, name):
     with lt.run(name, experiment=name) as run:
@@ -252,7 +291,12 @@ def test_odd_names_round_trip_everywhere(store, name):
         run.set_tags(**{name: name})
         run.log_artifact(b"data", name)
     record = lt.get_run(run.number)
-    assert (record.name, record.experiment, record.params, record.tags) == (name, name, {name: name}, {name: name})
+    assert (record.name, record.experiment, record.params, record.tags) == (
+        name,
+        name,
+        {name: name},
+        {name: name},
+    )
     assert list(record.metrics) == [name] and [a.name for a in record.artifacts] == [name]
     assert lt.runs(experiment=name)[f"params.{name}"].tolist() == [name]
 
@@ -260,20 +304,50 @@ def test_odd_names_round_trip_everywhere(store, name):
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
-        (lambda: lt.log_params(blob="x" * 65_537), lt.LabtrackError, "param 'blob' is 65,537 bytes; the limit is 65,536. Store large values as an artifact"),
+        (
+            lambda: lt.log_params(blob="x" * 65_537),
+            lt.LabtrackError,
+            "param 'blob' is 65,537 bytes; the limit is 65,536. Store large values as an artifact",
+        ),
         (lambda: lt.log_params(blob="é" * 40_000), lt.LabtrackError, "is 80,000 bytes"),
         (lambda: lt.log_params(blob=["x" * 10] * 9_000), lt.LabtrackError, "the limit is 65,536"),
-        (lambda: lt.log_params(blob=list(range(20_000))), lt.LabtrackError, "a list of 20,000 items, too big for a param"),
-        (lambda: lt.active_run().set_tags(note="x" * 70_000), lt.LabtrackError, "tag 'note' is 70,000 bytes"),
-        (lambda: lt.log_params(**{"x" * 251: 1}), lt.LabtrackError, "is 251 characters long; the limit is 250"),
-        (lambda: lt.log(**{"m" * 251: 1.0}), lt.LabtrackError, "metric name 'mmm.*the limit is 250"),
+        (
+            lambda: lt.log_params(blob=list(range(20_000))),
+            lt.LabtrackError,
+            "a list of 20,000 items, too big for a param",
+        ),
+        (
+            lambda: lt.active_run().set_tags(note="x" * 70_000),
+            lt.LabtrackError,
+            "tag 'note' is 70,000 bytes",
+        ),
+        (
+            lambda: lt.log_params(**{"x" * 251: 1}),
+            lt.LabtrackError,
+            "is 251 characters long; the limit is 250",
+        ),
+        (
+            lambda: lt.log(**{"m" * 251: 1.0}),
+            lt.LabtrackError,
+            "metric name 'mmm.*the limit is 250",
+        ),
         (lambda: lt.log({"a\x00b": 1.0}), lt.LabtrackError, "cannot contain the NUL character"),
-        (lambda: lt.log_params(**{"a\x00b": 1}), lt.LabtrackError, "cannot contain the NUL character"),
+        (
+            lambda: lt.log_params(**{"a\x00b": 1}),
+            lt.LabtrackError,
+            "cannot contain the NUL character",
+        ),
         (lambda: lt.log(acc=[1, 2]), lt.LabtrackError, "metric 'acc' must be a number, got list"),
-        (lambda: lt.log(step=2**64, x=1.0), lt.LabtrackError, "step 18446744073709551616 is out of range"),
+        (
+            lambda: lt.log(step=2**64, x=1.0),
+            lt.LabtrackError,
+            "step 18446744073709551616 is out of range",
+        ),
     ],
 )
-def test_oversized_or_impossible_values_are_refused_clearly_and_nothing_is_half_written(store, call, error, message):
+def test_oversized_or_impossible_values_are_refused_clearly_and_nothing_is_half_written(
+    store, call, error, message
+):
     with lt.run() as run, pytest.raises(error, match=message):
         call()
     record = lt.get_run(run.number)
@@ -287,11 +361,16 @@ def test_a_param_of_exactly_the_limit_is_kept(store):
 
 
 def test_filters_that_try_sql_injection_are_never_executed(three_runs):
-    attacks = ["params.model = 'rf'; DROP TABLE runs; --", "params.model = 'x' OR 1=1 --",
-               "params.model = 'rf' UNION SELECT name FROM sqlite_master"]
+    attacks = [
+        "params.model = 'rf'; DROP TABLE runs; --",
+        "params.model = 'x' OR 1=1 --",
+        "params.model = 'rf' UNION SELECT name FROM sqlite_master",
+    ]
     for attack in attacks:
         with pytest.raises(lt.FilterError):
             lt.runs(attack)
-    literal = "params.model = 'rf''; DROP TABLE runs; --'"  # a quote inside a string: taken literally
+    literal = (
+        "params.model = 'rf''; DROP TABLE runs; --'"  # a quote inside a string: taken literally
+    )
     assert lt.runs(literal).empty
     assert lt.runs()["number"].tolist() == [1, 2, 3]

@@ -179,7 +179,7 @@ def test_errors_point_at_the_problem(text, message, position):
     shown, pointer = str(caught.value).splitlines()[-2:]
     window_start = max(0, position - 40)
     assert pointer.index("^") - 2 == position - window_start + (3 if window_start else 0)
-    assert shown.strip(" .").startswith(text[window_start:window_start + 10].strip())
+    assert shown.strip(" .").startswith(text[window_start : window_start + 10].strip())
 
 
 def test_a_filter_must_be_text():
@@ -360,4 +360,6 @@ def test_datasets_are_found_by_name_digest_and_context(store):
         lt.log_dataset(pd.DataFrame({"x": [3]}), "churn-test")
     assert lt.runs("datasets.context = 'training'")["name"].tolist() == ["trained"]
     assert lt.runs(f"dataset.digest = '{digest}'")["name"].tolist() == ["trained"]
-    assert lt.runs("datasets.name LIKE 'churn%' and datasets.context IS NULL")["name"].tolist() == ["evaluated"]
+    assert lt.runs("datasets.name LIKE 'churn%' and datasets.context IS NULL")["name"].tolist() == [
+        "evaluated"
+    ]

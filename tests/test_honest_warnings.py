@@ -39,7 +39,10 @@ def test_a_100_mb_array_named_as_a_param_is_skipped_by_its_size_and_the_others_a
     source = "%%track --params big,lr\nimport numpy as np\nbig = np.zeros(12_500_000)  # 100 MB\nlr = 0.1\nlr"
     result, said = tracked(ip, source)
     assert result.result == 0.1 and len(said) == 1
-    assert "big" in said[0] and "ndarray of shape (12500000,) (100.0 MB), which is data, not a param" in said[0]
+    assert (
+        "big" in said[0]
+        and "ndarray of shape (12500000,) (100.0 MB), which is data, not a param" in said[0]
+    )
     assert "lt.log_dataset(df, name)" in said[0] and "lt.log_artifact(obj, name)" in said[0]
     assert "bug" not in said[0]
     assert lt.get_run(1).params == {"lr": 0.1}

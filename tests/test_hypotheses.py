@@ -29,10 +29,16 @@ def baseline_runs(store):
 
 
 def test_runs_started_while_a_hypothesis_is_active_link_to_it(baseline_runs):
-    h = lt.hypothesis("More trees raise accuracy", metric="acc", min_effect=0.01, baseline=baseline_runs)
+    h = lt.hypothesis(
+        "More trees raise accuracy", metric="acc", min_effect=0.01, baseline=baseline_runs
+    )
     treated = tries([0.90, 0.91, 0.89], trees=100)
     v = lt.verdict(h.id)
-    assert (v.label, v.treatment_runs, v.baseline_runs) == ("supported", tuple(treated), tuple(baseline_runs))
+    assert (v.label, v.treatment_runs, v.baseline_runs) == (
+        "supported",
+        tuple(treated),
+        tuple(baseline_runs),
+    )
     assert [lt.get_run(n).hypothesis_id for n in treated] == [h.id] * 3
 
 
@@ -101,7 +107,10 @@ def test_bad_baseline_filter_fails_at_once_with_its_position(store):
         lt.hypothesis("A", metric="acc", baseline="params.x >")
 
 
-@pytest.mark.parametrize(("summary", "expected_effect"), [("last", 0.1), ("best", 0.2), ("mean", 0.6333333333333333 - 0.5)])
+@pytest.mark.parametrize(
+    ("summary", "expected_effect"),
+    [("last", 0.1), ("best", 0.2), ("mean", 0.6333333333333333 - 0.5)],
+)
 def test_verdict_uses_the_metric_definition_summary(store, summary, expected_effect):
     lt.metric("acc", goal="max", summary=summary)
     with lt.run() as base:
@@ -122,19 +131,25 @@ def test_experiment_definition_overrides_the_store_wide_one(store):
     assert metric_definitions("odd")["loss"].goal == "max"
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"goal": "up"}, "goal must be 'max' or 'min'"),
-    ({"goal": "max", "summary": "median"}, "summary must be one of last, best, mean"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"goal": "up"}, "goal must be 'max' or 'min'"),
+        ({"goal": "max", "summary": "median"}, "summary must be one of last, best, mean"),
+    ],
+)
 def test_metric_definition_errors_say_how_to_fix(store, kwargs, message):
     with pytest.raises(ValueError, match=message):
         lt.metric("acc", **kwargs)
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"expect": "up"}, "expect must be 'increase' or 'decrease'"),
-    ({"min_effect": -1}, "cannot be negative"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"expect": "up"}, "expect must be 'increase' or 'decrease'"),
+        ({"min_effect": -1}, "cannot be negative"),
+    ],
+)
 def test_hypothesis_errors_say_how_to_fix(store, kwargs, message):
     with pytest.raises(ValueError, match=message):
         lt.hypothesis("A", metric="acc", **kwargs)
@@ -151,13 +166,22 @@ def test_hypotheses_frame_and_cli(baseline_runs):
     lt.hypothesis("More trees", metric="acc", min_effect=0.01, baseline=baseline_runs)
     tries([0.9, 0.91, 0.89])
     frame = lt.hypotheses()
-    assert frame.loc[0, ["id", "verdict", "n_treatment", "n_baseline", "tested"]].tolist() == [1, "supported", 3, 3, 1]
+    assert frame.loc[0, ["id", "verdict", "n_treatment", "n_baseline", "tested"]].tolist() == [
+        1,
+        "supported",
+        3,
+        3,
+        1,
+    ]
     runner = CliRunner()
     listed = runner.invoke(cli, ["hypotheses", "--json"])
     assert listed.exit_code == 0, listed.output
     assert json.loads(listed.output)[0]["verdict"] == "supported"
     shown = runner.invoke(cli, ["show", "H1"])
-    assert "supported: mean acc rose by" in shown.output and "baseline runs:  #1, #2, #3" in shown.output
+    assert (
+        "supported: mean acc rose by" in shown.output
+        and "baseline runs:  #1, #2, #3" in shown.output
+    )
     missing = runner.invoke(cli, ["show", "H9"])
     assert missing.exit_code == 1 and "no hypothesis H9" in missing.output
 
@@ -179,4 +203,6 @@ def test_repeats_table_shows_mean_and_spread(store):
         lt.log(acc=0.1)
     table = lt.repeats()
     assert list(table["name"]) == ["rf"] and list(table["n"]) == [2]
-    assert table.loc[0, "acc.mean"] == pytest.approx(0.6) and table.loc[0, "acc.std"] == pytest.approx(0.1414, abs=1e-4)
+    assert table.loc[0, "acc.mean"] == pytest.approx(0.6) and table.loc[
+        0, "acc.std"
+    ] == pytest.approx(0.1414, abs=1e-4)

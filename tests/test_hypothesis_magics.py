@@ -17,7 +17,9 @@ def make_runs(values):
 
 def test_state_a_hypothesis_then_see_its_verdict(ip):
     make_runs([0.80, 0.81, 0.79])
-    card = ip.run_line_magic("hypothesis", '"More trees raise acc" --metric acc --min-effect 0.01 --baseline 1,2,3')
+    card = ip.run_line_magic(
+        "hypothesis", '"More trees raise acc" --metric acc --min-effect 0.01 --baseline 1,2,3'
+    )
     assert isinstance(card, VerdictCard) and card.verdict.label == "untested"
     make_runs([0.90, 0.91, 0.89])
     card = ip.run_line_magic("hypothesis", "")
@@ -32,12 +34,14 @@ def test_statement_is_escaped_in_html(ip):
 
 def test_baseline_filter_list_use_and_close(ip):
     make_runs([0.5, 0.51, 0.49])
-    ip.run_line_magic("hypothesis", "\"A\" --metric acc --baseline \"metrics.acc < 0.6\"")
+    ip.run_line_magic("hypothesis", '"A" --metric acc --baseline "metrics.acc < 0.6"')
     ip.run_line_magic("hypothesis", '"B" --metric acc --expect decrease')
     assert list(ip.run_line_magic("hypothesis", "list").index) == [1, 2]
     ip.run_line_magic("hypothesis", "use H1")
     make_runs([0.7, 0.71, 0.69])
-    with lt.run(hypothesis="none"):  # matches the filter now, but the baseline was frozen when stated
+    with lt.run(
+        hypothesis="none"
+    ):  # matches the filter now, but the baseline was frozen when stated
         lt.log(acc=0.55)
     closed = ip.run_line_magic("hypothesis", 'close --note "enough"')
     assert (closed.record.id, closed.record.status, closed.record.note) == (1, "closed", "enough")
@@ -45,13 +49,16 @@ def test_baseline_filter_list_use_and_close(ip):
     assert "baseline frozen when stated: metrics.acc < 0.6 -> #1, #2, #3" in repr(closed)
 
 
-@pytest.mark.parametrize(("line", "message"), [
-    ('"no metric"', "a hypothesis needs --metric"),
-    ('"x" --metric acc --min-effect -1', "cannot be negative"),
-    ("show", "needs an id"),
-    ("show H7", "no hypothesis H7"),
-    ('"x" --metric acc --baseline "params.x >"', "position"),
-])
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('"no metric"', "a hypothesis needs --metric"),
+        ('"x" --metric acc --min-effect -1', "cannot be negative"),
+        ("show", "needs an id"),
+        ("show H7", "no hypothesis H7"),
+        ('"x" --metric acc --baseline "params.x >"', "position"),
+    ],
+)
 def test_usage_errors_say_how_to_fix(ip, line, message):
     with pytest.raises(UsageError, match=message):
         ip.run_line_magic("hypothesis", line)
@@ -59,7 +66,10 @@ def test_usage_errors_say_how_to_fix(ip, line, message):
 
 def test_metric_defines_what_better_means(ip, capsys):
     ip.run_line_magic("metric", "acc --goal max --target 0.9 --summary best")
-    assert "acc: max is better (summary: best, target 0.9) in experiment 'Default'" in capsys.readouterr().out
+    assert (
+        "acc: max is better (summary: best, target 0.9) in experiment 'Default'"
+        in capsys.readouterr().out
+    )
     from labtrack.fluent.evidence import metric_definitions
 
     assert metric_definitions()["acc"].summary == "best"

@@ -6,13 +6,26 @@ import json
 import subprocess
 import sys
 
-HEAVY = ["pandas", "numpy", "matplotlib", "sqlite_utils", "ipywidgets", "IPython", "click", "rich",
-         "jupyter_server", "tornado", "mlflow"]
+HEAVY = [
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "sqlite_utils",
+    "ipywidgets",
+    "IPython",
+    "click",
+    "rich",
+    "jupyter_server",
+    "tornado",
+    "mlflow",
+]
 
 
 def loaded_after(code: str) -> set[str]:
     probe = f"{code}\nimport sys, json; print(json.dumps(sorted(sys.modules)))"
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
     return set(json.loads(out.splitlines()[-1]))
 
 
@@ -29,6 +42,18 @@ def test_logging_a_run_needs_no_heavy_library(tmp_path):
 def test_public_surface_is_the_documented_api():
     import labtrack
 
-    documented = {"run", "start_run", "end_run", "active_run", "log", "log_params", "log_artifact",
-                  "log_dataset", "runs", "get_run", "history", "open"}
+    documented = {
+        "run",
+        "start_run",
+        "end_run",
+        "active_run",
+        "log",
+        "log_params",
+        "log_artifact",
+        "log_dataset",
+        "runs",
+        "get_run",
+        "history",
+        "open",
+    }
     assert documented <= set(labtrack.__all__)

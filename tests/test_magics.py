@@ -38,8 +38,11 @@ def last_run():
 
 # -- %%track -----------------------------------------------------------------------------
 def test_track_records_the_cell_and_returns_its_value(ip):
-    result = run(ip, "%%track first --tag owner=me\nlr = 0.01\nlayers = [64, 32]\nimport labtrack as lt\n"
-                     "for i in range(3):\n    lt.log(loss=1 / (i + 1))\nlr * 100")
+    result = run(
+        ip,
+        "%%track first --tag owner=me\nlr = 0.01\nlayers = [64, 32]\nimport labtrack as lt\n"
+        "for i in range(3):\n    lt.log(loss=1 / (i + 1))\nlr * 100",
+    )
     assert result.success and result.result == 1.0
     record = last_run()
     assert (record.name, record.status, record.tags) == ("first", "finished", {"owner": "me"})
@@ -65,8 +68,11 @@ def test_a_trailing_semicolon_silences_the_value(ip):
 
 
 def test_params_and_metrics_options_read_variables_after_the_cell(ip):
-    run(ip, "%%track --params model,depth --metrics acc,loss\nmodel = 'rf' + '-1'\ndepth = int('3')\n"
-            "acc = 0.5 + 0.4\nloss = 0.1")
+    run(
+        ip,
+        "%%track --params model,depth --metrics acc,loss\nmodel = 'rf' + '-1'\ndepth = int('3')\n"
+        "acc = 0.5 + 0.4\nloss = 0.1",
+    )
     record = last_run()
     assert record.params == {"model": "rf-1", "depth": 3}  # loss is a metric, not a literal param
     assert record.metrics["acc"].last == pytest.approx(0.9) and record.metrics["loss"].last == 0.1
@@ -78,16 +84,19 @@ def test_a_missing_metrics_variable_warns_and_the_cell_still_runs(ip):
     assert result.success and last_run().status == "finished"
 
 
-@pytest.mark.parametrize(("source", "expected"), [
-    ("lr = 0.01", {"lr": 0.01}),
-    ("a, b = 1, 'x'", {"a": 1, "b": "x"}),
-    ("n: int = -3", {"n": -3}),
-    ("cfg = {'k': [1, 2]}", {"cfg": {"k": [1, 2]}}),
-    ("x = f(1)\ny = x", {}),
-    ("def f():\n    inner = 1", {}),
-    ("lr = 0.1\nlr = 0.2", {"lr": 0.2}),
-    ("not python (", {}),
-])
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("lr = 0.01", {"lr": 0.01}),
+        ("a, b = 1, 'x'", {"a": 1, "b": "x"}),
+        ("n: int = -3", {"n": -3}),
+        ("cfg = {'k': [1, 2]}", {"cfg": {"k": [1, 2]}}),
+        ("x = f(1)\ny = x", {}),
+        ("def f():\n    inner = 1", {}),
+        ("lr = 0.1\nlr = 0.2", {"lr": 0.2}),
+        ("not python (", {}),
+    ],
+)
 def test_literal_params(source, expected):
     assert literal_params(source) == expected
 
@@ -98,7 +107,11 @@ def test_failing_cell_records_a_failed_run_and_the_same_exception_reaches_the_us
     assert type(tracked.error_in_exec) is type(plain.error_in_exec) is ZeroDivisionError
     assert tracked.error_in_exec.args == plain.error_in_exec.args
     record = last_run()
-    assert (record.status, record.error_type, record.error_message) == ("failed", "ZeroDivisionError", "division by zero")
+    assert (record.status, record.error_type, record.error_message) == (
+        "failed",
+        "ZeroDivisionError",
+        "division by zero",
+    )
     assert "1 / 0" in record.traceback and "labtrack" not in record.traceback
     assert session.active_run() is None
 
@@ -138,7 +151,12 @@ def test_a_run_over_several_cells_records_each_cell_in_order(ip, capsys):
     assert record.params == {"q": 5, "y": 2}
     assert record.metrics["acc"].last == 0.75 and record.metrics["z"].last == 1.0
     code = record.code
-    assert code.index("%track start") < code.index("q = 5") < code.index("y = 2") < code.index("%track stop")
+    assert (
+        code.index("%track start")
+        < code.index("q = 5")
+        < code.index("y = 2")
+        < code.index("%track stop")
+    )
 
 
 def test_status_with_nothing_open(ip, capsys):
@@ -199,11 +217,14 @@ def test_compare_and_export(ip, capsys, tmp_path):
 
 
 # -- --help and usage errors ---------------------------------------------------------------------
-@pytest.mark.parametrize(("source", "expected"), [
-    ("%%track --help\npass", "%%track [--hypothesis H]"),
-    ("%track --help", "%track [--hypothesis H]"),
-    ("%track runs --help", "%track [--hypothesis H]"),
-])
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("%%track --help\npass", "%%track [--hypothesis H]"),
+        ("%track --help", "%track [--hypothesis H]"),
+        ("%track runs --help", "%track [--hypothesis H]"),
+    ],
+)
 def test_help(ip, capsys, source, expected):
     assert run(ip, source).success
     out = capsys.readouterr().out
@@ -211,28 +232,31 @@ def test_help(ip, capsys, source, expected):
     assert lt.runs().empty
 
 
-@pytest.mark.parametrize(("source", "message"), [
-    ("%track bogus", "unknown command 'bogus'"),
-    ("%track stop", "no run is open"),
-    ("%track show", "takes one RUN"),
-    ("%track show 1 2", "takes one RUN"),
-    ("%track show 99", "no run #99"),
-    ("%track status now", "takes no arguments"),
-    ("%track stop --params a", "only go with %track start"),
-    ("%track status --all", "only go with %track runs"),
-    ("%track start a b", "takes one NAME"),
-    ("%track runs metrics.acc >", "position"),
-    ("%track runs -n x", "invalid int"),
-    ("%track compare", "name the runs"),
-    ("%track compare 98 99", "no run #98"),
-    ("%track export 1", "--to comparison.html"),
-    ("%track status --to x.md", "--to only goes with %track export"),
-    ("%%track --tag nokv\nnever_ran = 1", "--tag takes KEY=VALUE"),
-    ("%%track --hypothesis maybe\nnever_ran = 1", "--hypothesis takes"),
-    ("%%track --params 1x\nnever_ran = 1", "is not a variable name"),
-    ("%%track a b\nnever_ran = 1", "unrecognized arguments"),
-    ("%%track --hypothesis 999\nnever_ran = 1", "999"),
-])
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("%track bogus", "unknown command 'bogus'"),
+        ("%track stop", "no run is open"),
+        ("%track show", "takes one RUN"),
+        ("%track show 1 2", "takes one RUN"),
+        ("%track show 99", "no run #99"),
+        ("%track status now", "takes no arguments"),
+        ("%track stop --params a", "only go with %track start"),
+        ("%track status --all", "only go with %track runs"),
+        ("%track start a b", "takes one NAME"),
+        ("%track runs metrics.acc >", "position"),
+        ("%track runs -n x", "invalid int"),
+        ("%track compare", "name the runs"),
+        ("%track compare 98 99", "no run #98"),
+        ("%track export 1", "--to comparison.html"),
+        ("%track status --to x.md", "--to only goes with %track export"),
+        ("%%track --tag nokv\nnever_ran = 1", "--tag takes KEY=VALUE"),
+        ("%%track --hypothesis maybe\nnever_ran = 1", "--hypothesis takes"),
+        ("%%track --params 1x\nnever_ran = 1", "is not a variable name"),
+        ("%%track a b\nnever_ran = 1", "unrecognized arguments"),
+        ("%%track --hypothesis 999\nnever_ran = 1", "999"),
+    ],
+)
 def test_usage_errors(ip, capsys, source, message):
     from IPython.core.error import UsageError
 
@@ -253,8 +277,16 @@ def test_start_twice_is_a_usage_error(ip):
 def test_unload_removes_magics_and_hooks_and_ends_an_open_run(ip):
     run(ip, "%track start left-open")
     magics.unload_ipython_extension(ip)
-    assert "track" not in ip.magics_manager.magics["line"] and "track" not in ip.magics_manager.magics["cell"]
-    hooks = [h for hs in ip.events.callbacks.values() for h in hs if isinstance(getattr(h, "__self__", None), Tracker)]
+    assert (
+        "track" not in ip.magics_manager.magics["line"]
+        and "track" not in ip.magics_manager.magics["cell"]
+    )
+    hooks = [
+        h
+        for hs in ip.events.callbacks.values()
+        for h in hs
+        if isinstance(getattr(h, "__self__", None), Tracker)
+    ]
     assert hooks == []
     assert lt.get_run("left-open").status == "finished"
     magics.load_ipython_extension(ip)  # loads again cleanly
@@ -289,7 +321,9 @@ def test_notebook_unknown_is_recorded_as_none(ip):
 class _Sessions(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 - the http.server API
         ok = self.path == "/lab/api/sessions" and self.headers["Authorization"] == "token secret"
-        body = json.dumps([{"path": "sub/found.ipynb", "kernel": {"id": "k-1"}}] if ok else {"message": "no"})
+        body = json.dumps(
+            [{"path": "sub/found.ipynb", "kernel": {"id": "k-1"}}] if ok else {"message": "no"}
+        )
         self.send_response(200 if ok else 403)
         self.end_headers()
         self.wfile.write(body.encode())
@@ -302,9 +336,15 @@ def test_notebook_path_from_the_jupyter_server_sessions_api(tmp_path):
     server = HTTPServer(("127.0.0.1", 0), _Sessions)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        info = {"url": f"http://127.0.0.1:{server.server_port}/lab/", "token": "secret", "root_dir": str(tmp_path)}
+        info = {
+            "url": f"http://127.0.0.1:{server.server_port}/lab/",
+            "token": "secret",
+            "root_dir": str(tmp_path),
+        }
         (tmp_path / "jpserver-1.json").write_text(json.dumps(info))
-        (tmp_path / "jpserver-2.json").write_text(json.dumps({**info, "url": "http://example.com:1/"}))
+        (tmp_path / "jpserver-2.json").write_text(
+            json.dumps({**info, "url": "http://example.com:1/"})
+        )
         assert notebook_from_servers("k-1", str(tmp_path)) == str(tmp_path / "sub" / "found.ipynb")
         assert notebook_from_servers("other", str(tmp_path)) is None
         info["token"] = "wrong"
@@ -383,8 +423,14 @@ def test_live_view_shows_the_run_and_settles_into_a_summary(store, capsys):
         lt.log(loss=1 / (i + 1))
         view.refresh()
     state = view._body.get_state()
-    assert "run #1 live&lt;1&gt;" in state["value"] and "loss" in state["value"] and "<svg" in state["value"]
-    summary = RunSummary(1, "live<1>", "finished", 1.5, {"loss": 0.2}, {"loss": [1, 0.5, 0.2]}, figures=2)
+    assert (
+        "run #1 live&lt;1&gt;" in state["value"]
+        and "loss" in state["value"]
+        and "<svg" in state["value"]
+    )
+    summary = RunSummary(
+        1, "live<1>", "finished", 1.5, {"loss": 0.2}, {"loss": [1, 0.5, 0.2]}, figures=2
+    )
     assert summary.text() == "✓ labtrack run #1 live<1> finished in 1.5s · loss 0.2 · 2 figures"
     assert "live&lt;1&gt;" in summary.html() and "<svg" in summary.html()
     lt.end_run()

@@ -38,8 +38,6 @@ FROZEN = sorted(DATA.glob("store-m*.db"))
 MAY_CHANGE = {"runs": {"status", "end_time"}, "changes": {"version"}}
 
 
-
-
 def test_there_is_a_frozen_store_for_the_first_schema():
     assert DATA / "store-m001.db" in FROZEN and (DATA / "store-m001-artifacts").is_dir()
 
@@ -49,7 +47,9 @@ def frozen(request, store_dir):
     """A copy of one frozen store (and its artifacts) in `store_dir`, opened by the current code."""
     store_dir.mkdir()
     shutil.copyfile(request.param, store_dir / "labtrack.db")
-    shutil.copytree(request.param.with_name(request.param.stem + "-artifacts"), store_dir / "artifacts")
+    shutil.copytree(
+        request.param.with_name(request.param.stem + "-artifacts"), store_dir / "artifacts"
+    )
     return request.param, default_lab().store
 
 
@@ -104,14 +104,27 @@ def test_params_tags_and_metric_histories_survive_value_by_value(frozen, name):
 
 def test_metric_summaries_survive(frozen):
     metrics = lt.get_run("special floats").metrics
-    assert (metrics["nan_metric"].count, metrics["nan_metric"].nan_count, metrics["nan_metric"].last) == (2, 1, 3.0)
-    assert (metrics["pos_inf"].max, metrics["neg_inf"].min, metrics["neg_inf"].last) == (math.inf, -math.inf, 0.5)
-    assert math.isnan(metrics["all_nan"].last) and lt.get_run("baseline").metrics["acc"].last_step == 100
+    assert (
+        metrics["nan_metric"].count,
+        metrics["nan_metric"].nan_count,
+        metrics["nan_metric"].last,
+    ) == (2, 1, 3.0)
+    assert (metrics["pos_inf"].max, metrics["neg_inf"].min, metrics["neg_inf"].last) == (
+        math.inf,
+        -math.inf,
+        0.5,
+    )
+    assert (
+        math.isnan(metrics["all_nan"].last)
+        and lt.get_run("baseline").metrics["acc"].last_step == 100
+    )
 
 
 def test_failed_run_keeps_its_error_and_fields(frozen):
     failed = lt.get_run(list(RUNS)[2])
-    assert (failed.error_type, failed.error_message) == FAILED_WITH and FAILED_WITH[1] in failed.traceback
+    assert (failed.error_type, failed.error_message) == FAILED_WITH and FAILED_WITH[
+        1
+    ] in failed.traceback
     baseline = lt.get_run("baseline")
     assert {k: getattr(baseline, k) for k in RUN_FIELDS} == RUN_FIELDS
     assert baseline.environment == ENVIRONMENT
@@ -132,9 +145,14 @@ def test_artifacts_and_datasets_survive(frozen):
 
 def test_tables_without_an_api_yet_survive(frozen):
     _, store = frozen
-    assert store.read("SELECT statement, metric, expect, min_effect, baseline FROM hypotheses") == [HYPOTHESIS]
+    assert store.read("SELECT statement, metric, expect, min_effect, baseline FROM hypotheses") == [
+        HYPOTHESIS
+    ]
     assert store.read("SELECT * FROM metric_definitions")[0][:5] == METRIC_DEFINITION
-    assert sorted(store.read("SELECT run_id, role FROM hypothesis_runs")) == [(1, "baseline"), (5, "treatment")]
+    assert sorted(store.read("SELECT run_id, role FROM hypothesis_runs")) == [
+        (1, "baseline"),
+        (5, "treatment"),
+    ]
 
 
 def test_upgraded_store_takes_new_runs_and_filters(frozen):

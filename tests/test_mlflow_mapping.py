@@ -18,8 +18,18 @@ from labtrack.mlflow_bridge.mapping import (
 )
 
 
-@pytest.mark.parametrize("name, key", [("acc", "acc"), ("val/loss", "val/loss"), ("acc@1", "acc_1"),
-                                       ("/abs", "_abs"), ("a//b", "a__b"), ("..", "_.."), ("é ok:1", "é ok:1")])
+@pytest.mark.parametrize(
+    "name, key",
+    [
+        ("acc", "acc"),
+        ("val/loss", "val/loss"),
+        ("acc@1", "acc_1"),
+        ("/abs", "_abs"),
+        ("a//b", "a__b"),
+        ("..", "_.."),
+        ("é ok:1", "é ok:1"),
+    ],
+)
 def test_mlflow_key_makes_names_mlflow_accepts(name, key):
     assert mlflow_key(name) == key
 
@@ -35,12 +45,23 @@ def test_batches_stay_within_mlflow_limits():
     batches = list(pack_batches(params, tags, points))
     assert sum(len(p) for p, _, _ in batches) == 150 and sum(len(m) for _, _, m in batches) == 2500
     for p, t, m in batches:
-        assert len(p) <= 100 and len(t) <= 100 and len(m) <= 1000 and len(p) + len(t) + len(m) <= 1000
+        assert (
+            len(p) <= 100 and len(t) <= 100 and len(m) <= 1000 and len(p) + len(t) + len(m) <= 1000
+        )
         assert len(json.dumps([p, t, m])) < MAX_BATCH_BYTES
 
 
-@pytest.mark.parametrize("value, text", [(0.01, "0.01"), (True, "True"), (None, "None"), ([64, 32], "[64, 32]"),
-                                         ({"b": 1, "a": 2}, '{"a": 2, "b": 1}'), (float("nan"), "nan")])
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (0.01, "0.01"),
+        (True, "True"),
+        (None, "None"),
+        ([64, 32], "[64, 32]"),
+        ({"b": 1, "a": 2}, '{"a": 2, "b": 1}'),
+        (float("nan"), "nan"),
+    ],
+)
 def test_param_text_is_what_mlflow_log_param_would_store(value, text):
     assert param_text(value) == text
 
@@ -49,12 +70,24 @@ def test_long_values_are_cut_with_an_ellipsis():
     assert clip("x" * 7000, 6000) == ("x" * 5999 + "…", True) and clip("ok", 6000) == ("ok", False)
 
 
-@pytest.mark.parametrize("name, path", [("fig.png", "fig.png"), ("a/../b.txt", "a/b.txt"), ("/etc/x", "etc/x"),
-                                        ("labtrack/run.json", "_labtrack/run.json")])
+@pytest.mark.parametrize(
+    "name, path",
+    [
+        ("fig.png", "fig.png"),
+        ("a/../b.txt", "a/b.txt"),
+        ("/etc/x", "etc/x"),
+        ("labtrack/run.json", "_labtrack/run.json"),
+    ],
+)
 def test_artifact_paths_stay_inside_the_run(name, path):
     assert artifact_path(name) == path
 
 
 def test_every_labtrack_status_has_an_mlflow_status():
-    assert STATUS == {"finished": "FINISHED", "failed": "FAILED", "crashed": "FAILED",
-                      "interrupted": "KILLED", "running": "RUNNING"}
+    assert STATUS == {
+        "finished": "FINISHED",
+        "failed": "FAILED",
+        "crashed": "FAILED",
+        "interrupted": "KILLED",
+        "running": "RUNNING",
+    }

@@ -28,6 +28,7 @@ def broken_store(request, store_dir, monkeypatch):
     with lt.run("before"):
         pass
     if request.param == "full disk":
+
         def full(self):
             raise sqlite3.OperationalError("database or disk is full")
 
@@ -64,7 +65,9 @@ def printed(capsys) -> str:
 CELL = "print('hello')\ntotal = sum(range(10))\ntotal"
 
 
-def test_unwritable_store_leaves_value_and_output_unchanged_with_one_warning(ip, broken_store, capsys):
+def test_unwritable_store_leaves_value_and_output_unchanged_with_one_warning(
+    ip, broken_store, capsys
+):
     causes, fix = broken_store
     plain, _ = run_cell(ip, CELL)
     expected = printed(capsys)
@@ -73,12 +76,17 @@ def test_unwritable_store_leaves_value_and_output_unchanged_with_one_warning(ip,
     assert printed(capsys) == expected
     assert len(caught) == 1
     message = str(caught[0].message)
-    assert "could not start a run" in message and any(c in message for c in causes) and fix in message
+    assert (
+        "could not start a run" in message and any(c in message for c in causes) and fix in message
+    )
 
 
 def test_logging_in_an_untracked_cell_still_works(ip, broken_store):
-    result, caught = run_cell(ip, "%%track --metrics acc\nimport labtrack as lt\nlt.log(loss=0.5)\n"
-                                  "lt.log_params(lr=0.1)\nacc = 0.9\nacc")
+    result, caught = run_cell(
+        ip,
+        "%%track --metrics acc\nimport labtrack as lt\nlt.log(loss=0.5)\n"
+        "lt.log_params(lr=0.1)\nacc = 0.9\nacc",
+    )
     assert result.success and result.result == 0.9 and len(caught) == 1
     assert session.active_run() is None
 
@@ -89,10 +97,16 @@ def test_user_exception_propagates_unchanged_when_the_store_is_broken(ip, broken
 
 
 def test_failing_cell_records_failed_run_with_traceback_and_the_same_exception(ip):
-    result, caught = run_cell(ip, "%%track risky\nerr = KeyError('missing')\ndef f():\n    raise err\nf()")
+    result, caught = run_cell(
+        ip, "%%track risky\nerr = KeyError('missing')\ndef f():\n    raise err\nf()"
+    )
     assert result.error_in_exec is ip.user_ns["err"] and caught == []
     record = lt.get_run("risky")
-    assert (record.status, record.error_type, record.error_message) == ("failed", "KeyError", "'missing'")
+    assert (record.status, record.error_type, record.error_message) == (
+        "failed",
+        "KeyError",
+        "'missing'",
+    )
     assert "raise err" in record.traceback and "in f" in record.traceback
 
 
@@ -106,7 +120,9 @@ def test_a_step_failing_mid_cell_warns_once_and_the_cell_completes(ip, monkeypat
         raise sqlite3.OperationalError("database or disk is full")
 
     monkeypatch.setattr(Store, step, fail)
-    result, caught = run_cell(ip, "%%track\nimport matplotlib.pyplot as plt\nlr = 0.1\nplt.plot([1, 2])\n'done'")
+    result, caught = run_cell(
+        ip, "%%track\nimport matplotlib.pyplot as plt\nlr = 0.1\nplt.plot([1, 2])\n'done'"
+    )
     ip.run_cell("plt.close('all')")
     assert result.success and result.result == "done"
     assert len(caught) == 1 and "disk is full" in str(caught[0].message)
@@ -126,18 +142,28 @@ def test_interrupting_a_real_kernel_records_an_interrupted_run(store_dir):
     try:
         client.wait_for_ready(timeout=60)
         prefix = []
-        reply = client.execute_interactive("import sys; print(sys.prefix)", timeout=60,
-                                           output_hook=lambda m: prefix.append(m["content"].get("text", "")))
+        reply = client.execute_interactive(
+            "import sys; print(sys.prefix)",
+            timeout=60,
+            output_hook=lambda m: prefix.append(m["content"].get("text", "")),
+        )
         assert reply["content"]["status"] == "ok"
-        assert Path("".join(prefix).strip()) == Path(sys.prefix)  # the kernel runs this venv's Python
+        assert Path("".join(prefix).strip()) == Path(
+            sys.prefix
+        )  # the kernel runs this venv's Python
         reply = client.execute_interactive("%load_ext labtrack", timeout=60)
         assert reply["content"]["status"] == "ok", reply["content"]
-        msg_id = client.execute("%%track sleeper\nimport time\nfor i in range(1200):\n    time.sleep(0.05)")
+        msg_id = client.execute(
+            "%%track sleeper\nimport time\nfor i in range(1200):\n    time.sleep(0.05)"
+        )
         wait_for_status(store_dir / "labtrack.db", "running")
         time.sleep(0.5)  # into the user's loop
         km.interrupt_kernel()
         reply = _reply_to(client, msg_id)
-        assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "KeyboardInterrupt"
+        assert (
+            reply["content"]["status"] == "error"
+            and reply["content"]["ename"] == "KeyboardInterrupt"
+        )
         assert wait_for_status(store_dir / "labtrack.db", "interrupted")
     finally:
         client.stop_channels()

@@ -75,7 +75,11 @@ def test_the_config_dict_and_the_arithmetic_are_params_and_filter_by_dotted_name
         literal = {"cfg.C": 0.5, "cfg.max_iter": 2000, "cfg.solver.name": "lbfgs", "frac": 0.25}
         assert run.params.items() >= literal.items()
         # and autolog recorded the estimator's own settings, under sklearn's names
-        assert (run.params["estimator_class"], run.params["C"], run.tags["autolog"]) == ("LogisticRegression", 0.5, "sklearn")
+        assert (run.params["estimator_class"], run.params["C"], run.tags["autolog"]) == (
+            "LogisticRegression",
+            0.5,
+            "sklearn",
+        )
     assert {r.params["forest.n_estimators"] for r in runs_named("forest")} == {50}
     assert (
         list(lt.runs("params.`cfg.solver.name` = 'lbfgs' and params.cfg.C < 1")["name"])

@@ -24,7 +24,9 @@ def log_runs() -> list[int]:
 def test_summary_values_follow_the_definition(store_dir) -> None:
     first, second, nan_only = log_runs()
     lab = default_lab()
-    best = lab.summary_values([first, second, nan_only, 99], MetricDefinition("acc", "max", None, "best", None))
+    best = lab.summary_values(
+        [first, second, nan_only, 99], MetricDefinition("acc", "max", None, "best", None)
+    )
     assert {k: v for k, v in best.items() if k != nan_only} == {first: 0.95, second: 0.55}
     assert math.isnan(best[nan_only]) and 99 not in best
     mean = lab.summary_values([first], MetricDefinition("loss", "min", None, "mean", None))
@@ -41,8 +43,13 @@ def test_track_runs_shows_the_defined_summary(ip, capsys) -> None:
     header = out.splitlines()[1]
     assert "acc ↑ best" in header and "loss ↓" in header and "loss ↓ last" not in header
     rows = [line.split() for line in out.splitlines()[2:]]
-    assert [row[2:4] for row in rows[:2]] == [["0.95", "0.4"], ["0.55", "0.45"]]  # best acc, last loss
-    assert rows[2][:2] == ["3", "finished"] and len(rows[2]) == 5  # only NaN acc, no loss: blank cells
+    assert [row[2:4] for row in rows[:2]] == [
+        ["0.95", "0.4"],
+        ["0.55", "0.45"],
+    ]  # best acc, last loss
+    assert (
+        rows[2][:2] == ["3", "finished"] and len(rows[2]) == 5
+    )  # only NaN acc, no loss: blank cells
 
 
 def test_track_runs_all_uses_the_store_wide_definitions(ip, capsys) -> None:

@@ -75,7 +75,9 @@ def test_open_accepts_an_existing_db_file_of_any_name(store_dir, tmp_path):
 
 
 def test_open_without_create_says_how_to_make_a_store(tmp_path):
-    with pytest.raises(lt.StoreError, match="no labtrack store at .*; run a tracked cell or `lt.open\\(\\)` first"):
+    with pytest.raises(
+        lt.StoreError, match="no labtrack store at .*; run a tracked cell or `lt.open\\(\\)` first"
+    ):
         Store.open(tmp_path / "nothing", create=False)
 
 
@@ -115,9 +117,17 @@ def _newer_labtrack(path: Path) -> None:
 
 FOREIGN = {
     "text file": (_text_file, lt.NotALabtrackStore, "is not a SQLite database"),
-    "another app": (_other_app, lt.NotALabtrackStore, "is a SQLite database but not a labtrack store \\(its tables: users\\); nothing was changed"),
+    "another app": (
+        _other_app,
+        lt.NotALabtrackStore,
+        "is a SQLite database but not a labtrack store \\(its tables: users\\); nothing was changed",
+    ),
     "another app, WAL": (_other_app_wal, lt.NotALabtrackStore, "not a labtrack store"),
-    "newer labtrack": (_newer_labtrack, lt.StoreTooNew, "written by a newer labtrack \\(schema 'm999_from_the_future'.*nothing was changed. Upgrade: pip install -U labtrack"),
+    "newer labtrack": (
+        _newer_labtrack,
+        lt.StoreTooNew,
+        "written by a newer labtrack \\(schema 'm999_from_the_future'.*nothing was changed. Upgrade: pip install -U labtrack",
+    ),
 }
 
 
@@ -127,7 +137,9 @@ def _snapshot(folder: Path) -> dict[str, str]:
 
 @pytest.mark.parametrize("how", ["db file", "folder", "LABTRACK_DIR"])
 @pytest.mark.parametrize("kind", list(FOREIGN))
-def test_a_foreign_or_newer_file_gives_a_clear_error_and_stays_untouched(store_dir, tmp_path, monkeypatch, kind, how):
+def test_a_foreign_or_newer_file_gives_a_clear_error_and_stays_untouched(
+    store_dir, tmp_path, monkeypatch, kind, how
+):
     make, error, message = FOREIGN[kind]
     folder = tmp_path / "foreign"
     folder.mkdir()

@@ -15,9 +15,12 @@ SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.function_s
 
 text = st.text(st.characters(codec="utf-8"))  # any text SQLite can hold: unicode, NUL, controls
 json_leaves = st.none() | st.booleans() | st.integers() | st.floats() | text
-keys = st.text(st.characters(codec="utf-8", exclude_characters="\x00."), min_size=1, max_size=20)  # names a param
+keys = st.text(
+    st.characters(codec="utf-8", exclude_characters="\x00."), min_size=1, max_size=20
+)  # names a param
 json_values = st.recursive(  # dicts inside lists stay JSON; a dict param becomes one param per leaf
-    json_leaves, lambda inner: st.lists(inner, max_size=5) | st.dictionaries(keys, inner, max_size=5),
+    json_leaves,
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(keys, inner, max_size=5),
     max_leaves=20,
 )
 param_values = (
@@ -30,9 +33,9 @@ param_values = (
     | st.none()
     | json_values
 )
-names = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), min_size=1, max_size=MAX_NAME_LENGTH)
-
-
+names = st.text(
+    st.characters(codec="utf-8", exclude_characters="\x00"), min_size=1, max_size=MAX_NAME_LENGTH
+)
 
 
 def unflatten(params: dict, prefix: str) -> object:
@@ -42,7 +45,7 @@ def unflatten(params: dict, prefix: str) -> object:
     out: dict = {}
     for key, value in params.items():
         if key.startswith(prefix + "."):
-            *path, leaf = key[len(prefix) + 1:].split(".")
+            *path, leaf = key[len(prefix) + 1 :].split(".")
             node = out
             for part in path:
                 node = node.setdefault(part, {})
@@ -60,7 +63,13 @@ def test_any_param_round_trips_with_its_type(store, value):
 
 
 @SETTINGS
-@given(value=st.recursive(json_leaves, lambda inner: st.dictionaries(keys, inner, min_size=1, max_size=4), max_leaves=12))
+@given(
+    value=st.recursive(
+        json_leaves,
+        lambda inner: st.dictionaries(keys, inner, min_size=1, max_size=4),
+        max_leaves=12,
+    )
+)
 def test_nested_dicts_become_one_param_per_leaf(store, value):
     with lt.run(params={"cfg": value}) as run:
         pass
@@ -77,8 +86,15 @@ def test_params_round_trip_through_the_runs_frame_too(store, values):
         pass
     row = lt.runs(f"attributes.number = {run.number}").iloc[0]
     stored = {c.removeprefix("params."): row[c] for c in row.index if c.startswith("params.")}
-    assert all(same(unflatten({k: v for k, v in stored.items() if k == f"p{i}" or k.startswith(f"p{i}.")}, f"p{i}"), v)
-               for i, v in enumerate(values))
+    assert all(
+        same(
+            unflatten(
+                {k: v for k, v in stored.items() if k == f"p{i}" or k.startswith(f"p{i}.")}, f"p{i}"
+            ),
+            v,
+        )
+        for i, v in enumerate(values)
+    )
 
 
 @SETTINGS
@@ -114,10 +130,18 @@ def test_any_name_round_trips(store, name):
         lt.log({name: 2.0})
         run.set_tags(**{name: name})
     record = lt.get_run(run.number)
-    assert (record.name, record.params, list(record.metrics), record.tags) == (name, {name: 1}, [name], {name: name})
+    assert (record.name, record.params, list(record.metrics), record.tags) == (
+        name,
+        {name: 1},
+        [name],
+        {name: name},
+    )
 
 
 @pytest.mark.parametrize("length", [MAX_NAME_LENGTH + 1, 1000])
 def test_a_name_over_the_limit_is_refused(store, length):
-    with lt.run(), pytest.raises(lt.LabtrackError, match=f"is {length} characters long; the limit is 250"):
+    with (
+        lt.run(),
+        pytest.raises(lt.LabtrackError, match=f"is {length} characters long; the limit is 250"),
+    ):
         lt.log_params(**{"n" * length: 1})

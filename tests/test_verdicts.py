@@ -24,7 +24,9 @@ from labtrack.evidence.verdicts import (
     summarize_metric,
     t_quantile,
 )
-from labtrack.evidence.verdicts import _label as label_of  # the labelling rule alone, for its boundaries
+from labtrack.evidence.verdicts import (
+    _label as label_of,  # the labelling rule alone, for its boundaries
+)
 
 NAN = float("nan")
 METHODS = ["sequential", "fixed", "bootstrap"]

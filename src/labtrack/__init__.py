@@ -22,10 +22,10 @@ from .fluent.evidence import close as close_hypothesis
 from .fluent.evidence import hypotheses, hypothesis, metric, rebase, repeat, repeats, verdict
 from .fluent.runs import (
     compare,
-    import_mlflow,
     end_run,
     get_run,
     history,
+    import_mlflow,
     log,
     log_artifact,
     log_dataset,
@@ -39,7 +39,9 @@ from .fluent.session import active_run, open
 from .tracking.autolog.core import autolog
 from .tracking.autolog.core import install as _install_autolog
 
-_install_autolog(active_run)  # on by default: records fits into the active run (LABTRACK_AUTOLOG=0: off)
+_install_autolog(
+    active_run
+)  # on by default: records fits into the active run (LABTRACK_AUTOLOG=0: off)
 
 try:
     from ._version import __version__  # written by the build from jupyter_ext/package.json

@@ -38,8 +38,14 @@ class FilterError(LabtrackError, ValueError):
         self.text = text
         self.position = position
         if position is not None and text:
-            start = max(0, position - 40)  # a window around the problem, so long filters stay readable
-            shown = ("..." if start else "") + text[start:position + 40] + ("..." if position + 40 < len(text) else "")
+            start = max(
+                0, position - 40
+            )  # a window around the problem, so long filters stay readable
+            shown = (
+                ("..." if start else "")
+                + text[start : position + 40]
+                + ("..." if position + 40 < len(text) else "")
+            )
             pointer = " " * (position - start + (3 if start else 0)) + "^"
             message = f"{message} (at position {position})\n  {shown}\n  {pointer}"
         super().__init__(message)

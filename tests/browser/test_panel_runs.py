@@ -233,9 +233,10 @@ async def test_hypotheses_show_verdicts_and_link_their_runs(lab, study) -> None:
         )
         assert (await scaling.locator(".jp-labtrack-Evidence-effect").inner_text()).startswith("+")
         assert "rose by" in await scaling.locator(".jp-labtrack-Evidence-moved").inner_text()
-        assert "Holm-adjusted p" in await scaling.locator(
-            ".jp-labtrack-HypothesisCard-multiplicity"
-        ).inner_text()
+        assert (
+            "Holm-adjusted p"
+            in await scaling.locator(".jp-labtrack-HypothesisCard-multiplicity").inner_text()
+        )
         # One run a side is an anecdote, never green or red; its other differences are confounds.
         wider = panel.locator(".jp-labtrack-HypothesisCard", has_text="wider network")
         wider_badge = wider.locator(".jp-labtrack-VerdictBadge")

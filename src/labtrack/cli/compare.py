@@ -237,10 +237,13 @@ def export_progress() -> Progress:
     return Progress(*columns, console=stderr, transient=True, disable=not stderr.is_terminal)
 
 
-def load_comparison(lab: Lab, frame: pd.DataFrame, at_step: int | None, progress: Progress) -> Comparison:
+def load_comparison(
+    lab: Lab, frame: pd.DataFrame, at_step: int | None, progress: Progress
+) -> Comparison:
     """What `lt.compare(frame)` builds, its histories loaded a chunk of runs at a time so that
     `progress` moves on a long export."""
     numbers = [int(n) for n in frame["number"]]
     task = progress.add_task("loading histories", total=len(numbers))
-    return lab.comparison(numbers, at_step=at_step, frame=frame,
-                          progress=lambda done: progress.advance(task, done))
+    return lab.comparison(
+        numbers, at_step=at_step, frame=frame, progress=lambda done: progress.advance(task, done)
+    )

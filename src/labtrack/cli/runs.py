@@ -7,22 +7,47 @@ import click
 from .format import console, echo_json, fmt_duration, fmt_time, fmt_value
 from .main import cli, open_lab
 
-STATUS_STYLE = {"finished": "green", "failed": "red", "crashed": "red", "interrupted": "yellow",
-                "running": "cyan"}
+STATUS_STYLE = {
+    "finished": "green",
+    "failed": "red",
+    "crashed": "red",
+    "interrupted": "yellow",
+    "running": "cyan",
+}
 
 
 @cli.command()
 @click.argument("filter", required=False)
 @click.option("--experiment", "-e", help="Only runs of this experiment.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per run) for scripts.")
-@click.option("--limit", "-n", type=click.IntRange(min=0), default=None,
-              help="Show only the newest N runs (only they are read).")
-@click.option("--columns", "-c", metavar="GLOBS",
-              help="Columns to show, e.g. 'metrics.*,params.lr' (comma-separated, * matches anything).")
-@click.option("--wide", is_flag=True, help="Show every column and whole values (no cutting to the terminal).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON (one object per run) for scripts."
+)
+@click.option(
+    "--limit",
+    "-n",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Show only the newest N runs (only they are read).",
+)
+@click.option(
+    "--columns",
+    "-c",
+    metavar="GLOBS",
+    help="Columns to show, e.g. 'metrics.*,params.lr' (comma-separated, * matches anything).",
+)
+@click.option(
+    "--wide", is_flag=True, help="Show every column and whole values (no cutting to the terminal)."
+)
 @click.pass_context
-def runs(ctx: click.Context, filter: str | None, experiment: str | None, as_json: bool, limit: int | None,
-         columns: str | None, wide: bool) -> None:
+def runs(
+    ctx: click.Context,
+    filter: str | None,
+    experiment: str | None,
+    as_json: bool,
+    limit: int | None,
+    columns: str | None,
+    wide: bool,
+) -> None:
     """List runs, optionally matching FILTER (e.g. "metrics.acc > 0.9 and params.model = 'rf'").
 
     The defined metrics come first (↑ higher is better, ↓ lower), then other metrics, then params;
@@ -30,7 +55,9 @@ def runs(ctx: click.Context, filter: str | None, experiment: str | None, as_json
     from .layout import build_columns, choose, fit, flat_row, ordered_keys
 
     lab = open_lab(ctx)
-    newest = None if limit is None else "number desc"  # the newest N (only they are read), shown oldest first
+    newest = (
+        None if limit is None else "number desc"
+    )  # the newest N (only they are read), shown oldest first
     if as_json:
         frame = lab.runs(filter, experiment=experiment, order_by=newest, limit=limit)
         echo_json((frame.iloc[::-1] if newest else frame).to_dict(orient="records"))
@@ -47,7 +74,9 @@ def runs(ctx: click.Context, filter: str | None, experiment: str | None, as_json
     from rich.markup import escape  # user text must never be read as rich markup
     from rich.table import Table
 
-    goals: dict[str, str] = {}  # the definitions of the listed runs' experiments, first found winning
+    goals: dict[
+        str, str
+    ] = {}  # the definitions of the listed runs' experiments, first found winning
     for name in [experiment] if experiment else dict.fromkeys(r["experiment"] for r in records):
         for metric, d in lab.definitions(name).items():
             goals.setdefault(metric, d.goal)
@@ -60,12 +89,25 @@ def runs(ctx: click.Context, filter: str | None, experiment: str | None, as_json
     if len(records) < listing.total:
         notes.append(f"Showing the newest {len(records)} of {listing.total} runs.")
     if left_out:
-        notes.append(f"Columns left out to fit: {len(left_out)}; --columns 'GLOBS' picks, --wide shows all.")
+        notes.append(
+            f"Columns left out to fit: {len(left_out)}; --columns 'GLOBS' picks, --wide shows all."
+        )
     table = Table(box=None, header_style="bold", pad_edge=False)
     for column in kept:
-        style = "magenta" if column.key.startswith("metrics.") else "cyan" if column.key.startswith("params.") else None
-        table.add_column(escape(column.header), justify="right" if column.numeric else "left",
-                         no_wrap=True, style=style, min_width=column.width if not wide else None)
+        style = (
+            "magenta"
+            if column.key.startswith("metrics.")
+            else "cyan"
+            if column.key.startswith("params.")
+            else None
+        )
+        table.add_column(
+            escape(column.header),
+            justify="right" if column.numeric else "left",
+            no_wrap=True,
+            style=style,
+            min_width=column.width if not wide else None,
+        )
     for i, row in enumerate(records):
         cells = []
         for column in kept:
@@ -105,24 +147,45 @@ def show(ctx: click.Context, run: str, as_json: bool) -> None:
 
     out = console()
     style = STATUS_STYLE.get(record.status, "white")
-    out.print(f"[bold]Run {escape(record.label)}[/]  [{style}]{record.status}[/]  experiment {escape(record.experiment)}")
+    out.print(
+        f"[bold]Run {escape(record.label)}[/]  [{style}]{record.status}[/]  experiment {escape(record.experiment)}"
+    )
     out.print(f"uuid {record.uuid}")
     out.print(f"started {fmt_time(record.start_time)}   duration {fmt_duration(record.duration)}")
     if record.notebook:
-        out.print(f"notebook {escape(record.notebook)}" + (f" [{record.execution_count}]" if record.execution_count else ""))
+        out.print(
+            f"notebook {escape(record.notebook)}"
+            + (f" [{record.execution_count}]" if record.execution_count else "")
+        )
     if record.parent:
         out.print(f"parent #{record.parent}")
     if record.error_type:
         out.print(f"[red]{escape(f'{record.error_type}: {record.error_message}')}[/]")
     _section(out, "params", {k: fmt_value(v) for k, v in record.params.items()})
-    _section(out, "metrics", {
-        k: f"last {fmt_value(m.last)} @ step {m.last_step}   min {fmt_value(m.min)}   max {fmt_value(m.max)}"
-           f"   mean {fmt_value(m.mean)}   n {m.count}" + (f" (+{m.nan_count} NaN)" if m.nan_count else "")
-        for k, m in record.metrics.items()
-    })
+    _section(
+        out,
+        "metrics",
+        {
+            k: f"last {fmt_value(m.last)} @ step {m.last_step}   min {fmt_value(m.min)}   max {fmt_value(m.max)}"
+            f"   mean {fmt_value(m.mean)}   n {m.count}"
+            + (f" (+{m.nan_count} NaN)" if m.nan_count else "")
+            for k, m in record.metrics.items()
+        },
+    )
     _section(out, "tags", record.tags)
-    _section(out, "artifacts", {a.name: f"{a.media_type}, {a.size:,} bytes, {a.path}" for a in record.artifacts})
-    _section(out, "datasets", {d["name"]: f"{d['n_rows']}x{d['n_cols']} {d['fingerprint'][:12]}" for d in record.datasets})
+    _section(
+        out,
+        "artifacts",
+        {a.name: f"{a.media_type}, {a.size:,} bytes, {a.path}" for a in record.artifacts},
+    )
+    _section(
+        out,
+        "datasets",
+        {
+            d["name"]: f"{d['n_rows']}x{d['n_cols']} {d['fingerprint'][:12]}"
+            for d in record.datasets
+        },
+    )
     if record.code:
         from rich.syntax import Syntax
 

@@ -257,7 +257,9 @@ class Lab(HypothesesMixin):
         metrics = [metric] if isinstance(metric, str) else list(metric)
         return self.store.history(self.run_numbers(runs), metrics, thin=max_points)
 
-    def chart_history(self, numbers: list[int], metric: str, max_points: int = 2000) -> dict[int, dict]:
+    def chart_history(
+        self, numbers: list[int], metric: str, max_points: int = 2000
+    ) -> dict[int, dict]:
         """Each run's history of `metric` thinned to about `max_points` (extremes and ends kept)."""
         self.flush()
         return self.store.chart_history(numbers, metric, max_points)
@@ -311,8 +313,10 @@ class Lab(HypothesesMixin):
             frame = frame.set_index("number").loc[numbers].reset_index()
         metrics = [c.removeprefix("metrics.") for c in frame.columns if c.startswith("metrics.")]
         history = self._histories(numbers, metrics, progress, at_step, full)
-        exact = None if full else self.store.exact_summaries(
-            numbers, metrics, longer_than=COMPARE_FULL_UP_TO
+        exact = (
+            None
+            if full
+            else self.store.exact_summaries(numbers, metrics, longer_than=COMPARE_FULL_UP_TO)
         )
         definitions, hypotheses, code = evidence.comparison_context(self.store, frame)
         comparison = Comparison(

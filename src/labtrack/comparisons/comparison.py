@@ -31,7 +31,15 @@ if TYPE_CHECKING:
 
     from ..notebook.widgets.compare import CompareWidget
 
-__all__ = ["SUMMARIES", "Comparison", "display_value", "is_missing", "plain", "run_label", "same_value"]
+__all__ = [
+    "SUMMARIES",
+    "Comparison",
+    "display_value",
+    "is_missing",
+    "plain",
+    "run_label",
+    "same_value",
+]
 
 SUMMARIES = ("last", "best", "best_step", "min", "max", "mean")
 RUN_ATTRIBUTES = {  # Comparison.runs column -> runs-frame column
@@ -162,7 +170,10 @@ class Comparison:
         goals = {name: d["goal"] for name, d in self.definitions.items()}
         table = self._history.summaries(self.labels, goals, fallback, self.at_step)
         labels = dict(zip(self.numbers, self.labels, strict=True))
-        for (number, metric), values in self._exact.items():  # a thinned history's mean is not its mean
+        for (
+            number,
+            metric,
+        ), values in self._exact.items():  # a thinned history's mean is not its mean
             if number in labels and (metric, "mean") in table.index:
                 for summary, value in values.items():
                     table.loc[(metric, summary), labels[number]] = value

@@ -130,7 +130,9 @@ def to_csv(cmp: Comparison, *, wide: bool = False) -> str:
         frame = _wide_frame(cmp)
         frame.columns = [spreadsheet_safe(c) for c in frame.columns]
         for column in frame.columns:
-            if pd.api.types.is_object_dtype(frame[column]) or pd.api.types.is_string_dtype(frame[column]):
+            if pd.api.types.is_object_dtype(frame[column]) or pd.api.types.is_string_dtype(
+                frame[column]
+            ):
                 frame[column] = frame[column].map(spreadsheet_safe)
         return frame.to_csv(index=False, lineterminator="\n")
     out = io.StringIO()

@@ -23,7 +23,11 @@ HYPOTHESIS_FIELDS = ("id", "statement", "metric", "expect", "min_effect", "verdi
 
 def schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) that `to_json` follows."""
-    text = resources.files("labtrack").joinpath("comparisons/schemas/comparison.schema.json").read_text("utf-8")
+    text = (
+        resources.files("labtrack")
+        .joinpath("comparisons/schemas/comparison.schema.json")
+        .read_text("utf-8")
+    )
     return json.loads(text)
 
 

@@ -65,7 +65,10 @@ def format_number(value: Any, integer: bool = False) -> str | None:
 
 def format_time(value: Any) -> str | None:
     """A UTC time as `2024-05-01 12:00:03` (files are read anywhere); None when missing."""
-    return fmt_time(None if is_missing(value) or pd.isna(value) else pd.Timestamp(value), utc=True) or None
+    return (
+        fmt_time(None if is_missing(value) or pd.isna(value) else pd.Timestamp(value), utc=True)
+        or None
+    )
 
 
 def format_duration(seconds: Any) -> str | None:
@@ -185,5 +188,3 @@ def comparison_tables(cmp: Comparison) -> list[Table]:
     tables = [runs_table(cmp), params_table(cmp), metrics_table(cmp)]
     hypotheses = hypotheses_table(cmp)
     return tables + ([hypotheses] if hypotheses else [])
-
-

@@ -29,6 +29,8 @@ __all__ = ["EXPORTS", "CompareWidget", "export_name"]
 
 EXPORTS = {"Markdown": ".md", "CSV": ".csv", "JSON": ".json", "LaTeX": ".tex", "HTML": ".html"}
 MAX_PICKABLE_RUNS = 2000  # the newest runs offered by the picker; compared runs are always offered
+
+
 def _message(text: str, *, error: bool = False) -> str:
     colour = "#cf222e" if error else "#1a7f37"
     return f'<span style="color: {colour}">{html.escape(text)}</span>'
@@ -162,7 +164,9 @@ class CompareWidget:
     def _compare(self, numbers: list[int]) -> None:
         source = self.comparison.source
         if source is None:
-            raise ValueError("this comparison was made from frames; it has no store to re-compute from")
+            raise ValueError(
+                "this comparison was made from frames; it has no store to re-compute from"
+            )
         self.comparison = source.compare(*numbers, at_step=self.comparison.at_step)
 
     # --- public ---------------------------------------------------------------------------------

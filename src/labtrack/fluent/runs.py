@@ -179,7 +179,12 @@ def runs(
     >>> lt.runs("metrics.acc > 0.9 and params.model = 'rf'", order_by="-metrics.acc", limit=10)
     """
     return default_lab().runs(
-        filter, experiment=experiment, columns=columns, order_by=order_by, limit=limit, offset=offset
+        filter,
+        experiment=experiment,
+        columns=columns,
+        order_by=order_by,
+        limit=limit,
+        offset=offset,
     )
 
 

@@ -30,7 +30,9 @@ class _Session:
         self.hypothesis_id: int | None = None  # the active hypothesis: new runs link to it
         self.lock = threading.RLock()
         self.inherited: list[Run] = []  # in a forked worker: the parent's runs (see processes.py)
-        self.reopen: Any = None  # in a forked worker: the parent's store path, opened anew when needed
+        self.reopen: Any = (
+            None  # in a forked worker: the parent's store path, opened anew when needed
+        )
 
 
 _session = _Session()

@@ -24,11 +24,18 @@ if TYPE_CHECKING:
 MAPPING_VERSION = 1  # bump when the mapping changes, so the next push refreshes pushed runs
 TAG_UUID = "labtrack.uuid"
 TAG_COMPLETE = "labtrack.push_complete"  # set last, to the fingerprint of what was pushed
-STATUS = {"finished": "FINISHED", "failed": "FAILED", "crashed": "FAILED", "interrupted": "KILLED",
-          "running": "RUNNING"}
+STATUS = {
+    "finished": "FINISHED",
+    "failed": "FAILED",
+    "crashed": "FAILED",
+    "interrupted": "KILLED",
+    "running": "RUNNING",
+}
 MAX_KEY, MAX_PARAM, MAX_TAG = 250, 6000, 8000
 MAX_METRICS, MAX_PARAMS_TAGS, MAX_ENTITIES = 1000, 100, 1000
-MAX_BATCH_BYTES = 800_000  # MLflow refuses log_batch requests over 1 MB; leave room for JSON overhead
+MAX_BATCH_BYTES = (
+    800_000  # MLflow refuses log_batch requests over 1 MB; leave room for JSON overhead
+)
 CODE_ARTIFACT = "labtrack/code.py"
 RUN_ARTIFACT = "labtrack/run.json"
 HYPOTHESES_ARTIFACT = "labtrack/hypotheses.json"
@@ -83,7 +90,7 @@ def unique_keys(names: Iterable[str], taken: Iterable[str] = ()) -> dict[str, st
         key = base = mlflow_key(name)
         suffix = 2
         while key in used:
-            key = f"{base[:MAX_KEY - 6]}_{suffix}"
+            key = f"{base[: MAX_KEY - 6]}_{suffix}"
             suffix += 1
         used.add(key)
         out[name] = key
@@ -165,42 +172,80 @@ def hypothesis_tags(links: Sequence[dict[str, Any]]) -> dict[str, str]:
     return tags
 
 
-def run_document(record: RunRecord, parent_uuid: str | None, links: Sequence[dict[str, Any]],
-                 files: Sequence[tuple[str, Path, int]], renamed: dict[str, str]) -> dict[str, Any]:
+def run_document(
+    record: RunRecord,
+    parent_uuid: str | None,
+    links: Sequence[dict[str, Any]],
+    files: Sequence[tuple[str, Path, int]],
+    renamed: dict[str, str],
+) -> dict[str, Any]:
     """`labtrack/run.json`: the whole record, typed, for what MLflow's model cannot hold."""
-    return jsonable({
-        "mapping_version": MAPPING_VERSION,
-        "uuid": record.uuid, "number": record.number, "name": record.name,
-        "experiment": record.experiment, "status": record.status,
-        "start_time": record.start_time, "end_time": record.end_time, "parent_uuid": parent_uuid,
-        "params": record.params,
-        "param_types": {k: type(v).__name__ for k, v in record.params.items()},
-        "tags": record.tags,
-        "metrics": {k: asdict(m) for k, m in record.metrics.items()},
-        "mlflow_keys": renamed,
-        "artifacts": [{"name": a.name, "sha256": a.sha256, "size": a.size, "media_type": a.media_type,
-                       "mlflow_path": path} for a, (path, _, _) in zip(record.artifacts, files)],
-        "datasets": record.datasets,
-        "notebook": record.notebook, "execution_count": record.execution_count,
-        "hypotheses": [{"id": link["id"], "role": link["role"]} for link in links],
-        "environment": record.environment,
-        "error": None if record.error_type is None else {
-            "type": record.error_type, "message": record.error_message, "traceback": record.traceback},
-    })
+    return jsonable(
+        {
+            "mapping_version": MAPPING_VERSION,
+            "uuid": record.uuid,
+            "number": record.number,
+            "name": record.name,
+            "experiment": record.experiment,
+            "status": record.status,
+            "start_time": record.start_time,
+            "end_time": record.end_time,
+            "parent_uuid": parent_uuid,
+            "params": record.params,
+            "param_types": {k: type(v).__name__ for k, v in record.params.items()},
+            "tags": record.tags,
+            "metrics": {k: asdict(m) for k, m in record.metrics.items()},
+            "mlflow_keys": renamed,
+            "artifacts": [
+                {
+                    "name": a.name,
+                    "sha256": a.sha256,
+                    "size": a.size,
+                    "media_type": a.media_type,
+                    "mlflow_path": path,
+                }
+                for a, (path, _, _) in zip(record.artifacts, files)
+            ],
+            "datasets": record.datasets,
+            "notebook": record.notebook,
+            "execution_count": record.execution_count,
+            "hypotheses": [{"id": link["id"], "role": link["role"]} for link in links],
+            "environment": record.environment,
+            "error": None
+            if record.error_type is None
+            else {
+                "type": record.error_type,
+                "message": record.error_message,
+                "traceback": record.traceback,
+            },
+        }
+    )
 
 
-def plan_run(record: RunRecord, *, parent_uuid: str | None = None, parent_run_id: str | None = None,
-             links: Sequence[dict[str, Any]] = (), experiment: str | None = None) -> RunPlan:
+def plan_run(
+    record: RunRecord,
+    *,
+    parent_uuid: str | None = None,
+    parent_run_id: str | None = None,
+    links: Sequence[dict[str, Any]] = (),
+    experiment: str | None = None,
+) -> RunPlan:
     """What `record` becomes in MLflow. `experiment`: the MLflow experiment, when not the run's own."""
     notes: list[str] = []
     param_keys = unique_keys(record.params)
     tag_keys = unique_keys(record.tags)
     metric_keys = unique_keys(record.metrics)
-    renamed = {f"{kind}.{n}": k for kind, keys in (("params", param_keys), ("tags", tag_keys),
-               ("metrics", metric_keys)) for n, k in keys.items() if n != k}
+    renamed = {
+        f"{kind}.{n}": k
+        for kind, keys in (("params", param_keys), ("tags", tag_keys), ("metrics", metric_keys))
+        for n, k in keys.items()
+        if n != k
+    }
     if renamed:
-        notes.append(f"run #{record.number}: renamed for MLflow: "
-                     + ", ".join(f"{n} -> {k}" for n, k in renamed.items()))
+        notes.append(
+            f"run #{record.number}: renamed for MLflow: "
+            + ", ".join(f"{n} -> {k}" for n, k in renamed.items())
+        )
     params: dict[str, str] = {}
     truncated = []
     for name, value in record.params.items():
@@ -208,16 +253,20 @@ def plan_run(record: RunRecord, *, parent_uuid: str | None = None, parent_run_id
         if cut:
             truncated.append(param_keys[name])
     if truncated:
-        notes.append(f"run #{record.number}: params longer than {MAX_PARAM:,} characters were cut: "
-                     f"{', '.join(truncated)} (full values in {RUN_ARTIFACT})")
+        notes.append(
+            f"run #{record.number}: params longer than {MAX_PARAM:,} characters were cut: "
+            f"{', '.join(truncated)} (full values in {RUN_ARTIFACT})"
+        )
 
     tags = {tag_keys[k]: v for k, v in record.tags.items()}
-    tags.update({
-        TAG_UUID: record.uuid,
-        "labtrack.number": str(record.number),
-        "labtrack.status": record.status,
-        "mlflow.runName": record.name or f"#{record.number}",
-    })
+    tags.update(
+        {
+            TAG_UUID: record.uuid,
+            "labtrack.number": str(record.number),
+            "labtrack.status": record.status,
+            "mlflow.runName": record.name or f"#{record.number}",
+        }
+    )
     if experiment is not None and experiment != record.experiment:
         tags["labtrack.experiment"] = record.experiment
     if truncated:
@@ -241,8 +290,10 @@ def plan_run(record: RunRecord, *, parent_uuid: str | None = None, parent_run_id
     long_tags = [k for k, v in tags.items() if len(v) > MAX_TAG]
     tags = {k: clip(v, MAX_TAG)[0] for k, v in tags.items()}
     if long_tags:
-        notes.append(f"run #{record.number}: tags longer than {MAX_TAG:,} characters were cut: "
-                     f"{', '.join(long_tags)}")
+        notes.append(
+            f"run #{record.number}: tags longer than {MAX_TAG:,} characters were cut: "
+            f"{', '.join(long_tags)}"
+        )
 
     files = [(artifact_path(a.name), a.path, a.size) for a in record.artifacts]
     generated: dict[str, bytes] = {}
@@ -251,14 +302,24 @@ def plan_run(record: RunRecord, *, parent_uuid: str | None = None, parent_run_id
     document = run_document(record, parent_uuid, links, files, renamed)
     generated[RUN_ARTIFACT] = json.dumps(document, indent=1, sort_keys=True).encode("utf-8")
     if links:
-        generated[HYPOTHESES_ARTIFACT] = json.dumps(jsonable(list(links)), indent=1, sort_keys=True).encode()
+        generated[HYPOTHESES_ARTIFACT] = json.dumps(
+            jsonable(list(links)), indent=1, sort_keys=True
+        ).encode()
     running = record.status == "running"
     plan = RunPlan(
-        number=record.number, uuid=record.uuid, name=record.name or f"#{record.number}",
-        status=STATUS.get(record.status, "FAILED"), running=running,
+        number=record.number,
+        uuid=record.uuid,
+        name=record.name or f"#{record.number}",
+        status=STATUS.get(record.status, "FAILED"),
+        running=running,
         start_ms=timestamp_ms(record.start_time),
         end_ms=None if running or record.end_time is None else timestamp_ms(record.end_time),
-        params=params, tags=tags, metric_keys=metric_keys, files=files, generated=generated, notes=notes,
+        params=params,
+        tags=tags,
+        metric_keys=metric_keys,
+        files=files,
+        generated=generated,
+        notes=notes,
     )
     plan.fingerprint = fingerprint(plan, record, experiment)
     return plan
@@ -267,19 +328,31 @@ def plan_run(record: RunRecord, *, parent_uuid: str | None = None, parent_run_id
 def fingerprint(plan: RunPlan, record: RunRecord, experiment: str | None) -> str:
     """A digest of everything a push writes for the run (metric points through their summaries)."""
     content = {
-        "version": MAPPING_VERSION, "experiment": experiment or record.experiment,
-        "status": plan.status, "start": plan.start_ms, "end": plan.end_ms,
-        "params": plan.params, "tags": plan.tags, "keys": plan.metric_keys,
-        "metrics": {k: [m.count, m.nan_count, m.last_step, repr(m.last), repr(m.mean)]
-                    for k, m in record.metrics.items()},
+        "version": MAPPING_VERSION,
+        "experiment": experiment or record.experiment,
+        "status": plan.status,
+        "start": plan.start_ms,
+        "end": plan.end_ms,
+        "params": plan.params,
+        "tags": plan.tags,
+        "keys": plan.metric_keys,
+        "metrics": {
+            k: [m.count, m.nan_count, m.last_step, repr(m.last), repr(m.mean)]
+            for k, m in record.metrics.items()
+        },
         "files": sorted((path, a.sha256) for (path, _, _), a in zip(plan.files, record.artifacts)),
-        "generated": {path: hashlib.sha256(data).hexdigest() for path, data in plan.generated.items()},
+        "generated": {
+            path: hashlib.sha256(data).hexdigest() for path, data in plan.generated.items()
+        },
     }
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
-def pack_batches(params: Sequence[tuple[str, str]], tags: Sequence[tuple[str, str]],
-                 metrics: Sequence[MetricPoint]) -> Iterator[tuple[list, list, list]]:
+def pack_batches(
+    params: Sequence[tuple[str, str]],
+    tags: Sequence[tuple[str, str]],
+    metrics: Sequence[MetricPoint],
+) -> Iterator[tuple[list, list, list]]:
     """Split params, tags and metric points into `log_batch` calls within MLflow's limits.
 
     >>> [len(m) for _, _, m in pack_batches([], [], [("loss", 0.1, 0, i) for i in range(2500)])]
@@ -289,8 +362,11 @@ def pack_batches(params: Sequence[tuple[str, str]], tags: Sequence[tuple[str, st
     size = 0
 
     def full(kind: int, limit: int, more: int) -> bool:
-        return (len(batch[kind]) >= limit or sum(map(len, batch)) >= MAX_ENTITIES
-                or size + more > MAX_BATCH_BYTES)
+        return (
+            len(batch[kind]) >= limit
+            or sum(map(len, batch)) >= MAX_ENTITIES
+            or size + more > MAX_BATCH_BYTES
+        )
 
     for kind, items, limit in ((0, params, MAX_PARAMS_TAGS), (1, tags, MAX_PARAMS_TAGS)):
         for key, value in items:

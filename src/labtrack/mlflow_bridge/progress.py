@@ -33,8 +33,13 @@ class PushProgress:
                 TimeElapsedColumn,
             )
 
-            self.bar = Progress(TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(),
-                                TimeElapsedColumn(), console=Console(stderr=True))
+            self.bar = Progress(
+                TextColumn("{task.description:<24}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+            )
             self.bar.start()
             self.runs = self.bar.add_task("runs", total=self.total_runs)
             self.points = self.bar.add_task("metric points", total=self.total_points)

@@ -39,7 +39,9 @@ from .progress import PushProgress, point_count
 if TYPE_CHECKING:
     from ..client import Lab, RunRecord
 
-SCAN_ABOVE = 100  # more runs than this in one experiment: list pushed runs page by page, not one by one
+SCAN_ABOVE = (
+    100  # more runs than this in one experiment: list pushed runs page by page, not one by one
+)
 
 
 class PushError(LabtrackError):
@@ -57,7 +59,9 @@ class PushReport:
     uri: str
     experiments: dict[str, str] = field(default_factory=dict)  # MLflow experiment name -> id
     created: list[int] = field(default_factory=list)
-    resumed: list[int] = field(default_factory=list)  # found incomplete (interrupted, or pushed running)
+    resumed: list[int] = field(
+        default_factory=list
+    )  # found incomplete (interrupted, or pushed running)
     updated: list[int] = field(default_factory=list)  # complete, but changed here since
     unchanged: list[int] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)  # still running
@@ -70,12 +74,19 @@ class PushReport:
         """Links to each experiment in MLflow's UI (for http(s) tracking URIs)."""
         if urlparse(self.uri).scheme not in ("http", "https"):
             return {}
-        return {name: f"{self.uri.rstrip('/')}/#/experiments/{eid}" for name, eid in self.experiments.items()}
+        return {
+            name: f"{self.uri.rstrip('/')}/#/experiments/{eid}"
+            for name, eid in self.experiments.items()
+        }
 
     def summary(self) -> str:
-        counts = ", ".join(f"{len(getattr(self, k))} {k}" for k in
-                           ("created", "resumed", "updated", "unchanged", "skipped"))
-        lines = [f"MLflow {self.uri}: {counts}; sent {self.points:,} metric points and {self.artifacts} files"]
+        counts = ", ".join(
+            f"{len(getattr(self, k))} {k}"
+            for k in ("created", "resumed", "updated", "unchanged", "skipped")
+        )
+        lines = [
+            f"MLflow {self.uri}: {counts}; sent {self.points:,} metric points and {self.artifacts} files"
+        ]
         lines += [f"  {name}: {url}" for name, url in self.experiment_urls().items()]
         lines += [f"note: {note}" for note in self.notes]
         return "\n".join(lines)
@@ -89,8 +100,14 @@ class PushReport:
 class Pusher:
     """One push: finds or creates each experiment and run, then logs what MLflow lacks."""
 
-    def __init__(self, mlflow: SimpleNamespace, client: Any, lab: Lab, report: PushReport,
-                 experiment: str | None):
+    def __init__(
+        self,
+        mlflow: SimpleNamespace,
+        client: Any,
+        lab: Lab,
+        report: PushReport,
+        experiment: str | None,
+    ):
         self.mlflow = mlflow
         self.client = client
         self.lab = lab
@@ -111,7 +128,9 @@ class Pusher:
             found = self._find_runs(exp_id, [r.uuid for r in group])
             for record in group:
                 bar.start_run(record)
-                self._push_run(exp_id, record, found.get(record.uuid), links.get(record.number, []), bar)
+                self._push_run(
+                    exp_id, record, found.get(record.uuid), links.get(record.number, []), bar
+                )
                 bar.end_run()
 
     def _experiment_id(self, name: str) -> str:
@@ -124,8 +143,10 @@ class Pusher:
                 if found is None:
                     raise
         if found.lifecycle_stage == "deleted":
-            raise PushError(f"the MLflow experiment {name!r} is deleted; restore it (mlflow experiments restore"
-                            f" --experiment-id {found.experiment_id}) or push with --experiment OTHER_NAME")
+            raise PushError(
+                f"the MLflow experiment {name!r} is deleted; restore it (mlflow experiments restore"
+                f" --experiment-id {found.experiment_id}) or push with --experiment OTHER_NAME"
+            )
         return found.experiment_id
 
     def _find_runs(self, exp_id: str, uuids: list[str]) -> dict[str, Any]:
@@ -135,8 +156,9 @@ class Pusher:
         found: dict[str, list] = {}
         token = None
         while True:
-            page = self.client.search_runs([exp_id], f"tags.`{TAG_UUID}` LIKE '%'", max_results=1000,
-                                           page_token=token)
+            page = self.client.search_runs(
+                [exp_id], f"tags.`{TAG_UUID}` LIKE '%'", max_results=1000, page_token=token
+            )
             for run in page:
                 found.setdefault(run.data.tags[TAG_UUID], []).append(run)
             token = page.token
@@ -151,8 +173,10 @@ class Pusher:
     def _pick(self, runs: list) -> Any:
         """Of several MLflow runs with one uuid (two pushes at once), use the complete or oldest one."""
         if len(runs) > 1:
-            self.report.notes.append(f"{len(runs)} MLflow runs carry {TAG_UUID} {runs[0].data.tags[TAG_UUID]};"
-                                     " the complete (else the oldest) one is used")
+            self.report.notes.append(
+                f"{len(runs)} MLflow runs carry {TAG_UUID} {runs[0].data.tags[TAG_UUID]};"
+                " the complete (else the oldest) one is used"
+            )
         return sorted(runs, key=lambda r: (TAG_COMPLETE not in r.data.tags, r.info.start_time))[0]
 
     def _parent(self, exp_id: str, record: RunRecord) -> tuple[str | None, str | None]:
@@ -163,10 +187,17 @@ class Pusher:
             self.run_ids[uuid] = run.info.run_id
         return uuid, self.run_ids.get(uuid)
 
-    def _push_run(self, exp_id: str, record: RunRecord, existing: Any, links: list, bar: PushProgress) -> None:
+    def _push_run(
+        self, exp_id: str, record: RunRecord, existing: Any, links: list, bar: PushProgress
+    ) -> None:
         parent_uuid, parent_run_id = self._parent(exp_id, record)
-        plan = plan_run(record, parent_uuid=parent_uuid, parent_run_id=parent_run_id, links=links,
-                        experiment=self.experiment)
+        plan = plan_run(
+            record,
+            parent_uuid=parent_uuid,
+            parent_run_id=parent_run_id,
+            links=links,
+            experiment=self.experiment,
+        )
         report = self.report
         if existing is not None and existing.data.tags.get(TAG_COMPLETE) == plan.fingerprint:
             report.unchanged.append(record.number)
@@ -176,13 +207,19 @@ class Pusher:
         report.notes.extend(plan.notes)
         if existing is None:
             user = _user()
-            run = self.client.create_run(exp_id, start_time=plan.start_ms, run_name=plan.name,
-                                         tags={TAG_UUID: plan.uuid, **({"mlflow.user": user} if user else {})})
+            run = self.client.create_run(
+                exp_id,
+                start_time=plan.start_ms,
+                run_name=plan.name,
+                tags={TAG_UUID: plan.uuid, **({"mlflow.user": user} if user else {})},
+            )
             run_id = run.info.run_id
             report.created.append(record.number)
         else:
             run_id = existing.info.run_id
-            (report.updated if TAG_COMPLETE in existing.data.tags else report.resumed).append(record.number)
+            (report.updated if TAG_COMPLETE in existing.data.tags else report.resumed).append(
+                record.number
+            )
         report.run_ids[record.number] = self.run_ids[record.uuid] = run_id
         self._log_values(run_id, plan, existing, bar)
         self._log_artifacts(run_id, plan, existing)
@@ -197,14 +234,19 @@ class Pusher:
             if key not in have_params:
                 params.append((key, value))
             elif have_params[key] != value:
-                self.report.notes.append(f"run #{plan.number}: param {key} is {have_params[key][:60]!r} in MLflow,"
-                                         f" {value[:60]!r} here; MLflow params cannot change")
+                self.report.notes.append(
+                    f"run #{plan.number}: param {key} is {have_params[key][:60]!r} in MLflow,"
+                    f" {value[:60]!r} here; MLflow params cannot change"
+                )
         tags = [(k, v) for k, v in plan.tags.items() if have_tags.get(k) != v]
         points = []
         for name, series in self.lab.metric_points(plan.number).items():
             key = plan.metric_keys.get(name) or mlflow_key(name)
             if key in have_keys:  # resuming: leave out the points MLflow already has
-                present = {point_identity(m.step, m.timestamp) for m in self.client.get_metric_history(run_id, key)}
+                present = {
+                    point_identity(m.step, m.timestamp)
+                    for m in self.client.get_metric_history(run_id, key)
+                }
                 missing = [p for p in series if point_identity(p[0], p[2]) not in present]
                 bar.advance(len(series) - len(missing))
                 series = missing
@@ -213,7 +255,10 @@ class Pusher:
         for batch_params, batch_tags, batch_points in pack_batches(params, tags, points):
             self.client.log_batch(
                 run_id,
-                metrics=[m.Metric(key, value, wall_ms, step) for key, value, wall_ms, step in batch_points],
+                metrics=[
+                    m.Metric(key, value, wall_ms, step)
+                    for key, value, wall_ms, step in batch_points
+                ],
                 params=[m.Param(key, value) for key, value in batch_params],
                 tags=[m.RunTag(key, value) for key, value in batch_tags],
             )
@@ -227,8 +272,10 @@ class Pusher:
                 if have.get(path) == size:
                     continue
                 if not source.is_file():
-                    self.report.notes.append(f"run #{plan.number}: artifact {path} is missing from the store"
-                                             " (`labtrack doctor` checks the store); not pushed")
+                    self.report.notes.append(
+                        f"run #{plan.number}: artifact {path} is missing from the store"
+                        " (`labtrack doctor` checks the store); not pushed"
+                    )
                     continue
                 local = Path(tmp, f"f{i}", posixpath.basename(path))
                 local.parent.mkdir()

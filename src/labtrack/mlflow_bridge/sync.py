@@ -24,8 +24,15 @@ class MlflowNotInstalled(LabtrackError, ImportError):
     """MLflow is not installed; it comes with the optional extra `labtrack[mlflow]`."""
 
 
-def push(lab: Lab, uri: str, runs: Any = None, *, experiment: str | None = None,
-         include_running: bool = False, progress: bool = True) -> PushReport:
+def push(
+    lab: Lab,
+    uri: str,
+    runs: Any = None,
+    *,
+    experiment: str | None = None,
+    include_running: bool = False,
+    progress: bool = True,
+) -> PushReport:
     """Push runs of `lab` to the MLflow tracking server at `uri`; pushing again sends only what is missing.
 
     `runs`: None (every run), a filter ("metrics.acc > 0.9"), or run refs (a number, "#12", a uuid, a
@@ -40,8 +47,10 @@ def push(lab: Lab, uri: str, runs: Any = None, *, experiment: str | None = None,
     for record in (lab.get_run(n) for n in select_runs(lab, runs)):
         if record.status == "running" and not include_running:
             report.skipped.append(record.number)
-            report.notes.append(f"run #{record.number} is still running and was skipped; push it once it"
-                                " has ended, or with --include-running (include_running=True)")
+            report.notes.append(
+                f"run #{record.number} is still running and was skipped; push it once it"
+                " has ended, or with --include-running (include_running=True)"
+            )
         else:
             records.append(record)
     _check_reachable(uri)
@@ -50,8 +59,11 @@ def push(lab: Lab, uri: str, runs: Any = None, *, experiment: str | None = None,
         with PushProgress(progress, records) as bar:
             pusher.push(records, bar)
     except (mlflow.MlflowException, OSError) as exc:
-        raise PushError(f"the push to {uri} stopped: {exc}\nWhat was sent is kept: run the same push again"
-                        " to finish it.", report) from exc
+        raise PushError(
+            f"the push to {uri} stopped: {exc}\nWhat was sent is kept: run the same push again"
+            " to finish it.",
+            report,
+        ) from exc
     return report
 
 
@@ -80,8 +92,13 @@ def _import_mlflow() -> SimpleNamespace:
             "pushing to MLflow needs the mlflow package, an optional extra of labtrack:"
             " pip install 'labtrack[mlflow]'"
         ) from exc
-    return SimpleNamespace(MlflowClient=mlflow.MlflowClient, Metric=Metric, Param=Param, RunTag=RunTag,
-                           MlflowException=MlflowException)
+    return SimpleNamespace(
+        MlflowClient=mlflow.MlflowClient,
+        Metric=Metric,
+        Param=Param,
+        RunTag=RunTag,
+        MlflowException=MlflowException,
+    )
 
 
 def _check_reachable(uri: str) -> None:
@@ -93,5 +110,7 @@ def _check_reachable(uri: str) -> None:
     try:
         socket.create_connection((parsed.hostname, port), timeout=5).close()
     except OSError as exc:
-        raise PushError(f"cannot reach the MLflow server at {uri} ({exc.strerror or exc}); check the URI,"
-                        " or start a server: mlflow server --host 127.0.0.1 --port 5000") from None
+        raise PushError(
+            f"cannot reach the MLflow server at {uri} ({exc.strerror or exc}); check the URI,"
+            " or start a server: mlflow server --host 127.0.0.1 --port 5000"
+        ) from None

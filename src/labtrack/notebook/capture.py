@@ -40,14 +40,17 @@ def notebook_from_kernel(user_ns: dict[str, Any]) -> str | None:
         path = Path(session)
         if path.is_absolute():
             return str(path)
-        local = Path.cwd() / path.name  # a path relative to the server's root; the kernel runs beside it
+        local = (
+            Path.cwd() / path.name
+        )  # a path relative to the server's root; the kernel runs beside it
         if local.is_file():
             return str(local)
     return None
 
 
-def notebook_from_servers(kernel_id: str | None, runtime_dir: str | None = None,
-                          timeout: float = 0.5) -> str | None:
+def notebook_from_servers(
+    kernel_id: str | None, runtime_dir: str | None = None, timeout: float = 0.5
+) -> str | None:
     """Ask each local Jupyter server (its `jpserver-*.json` in the runtime dir) which session
     holds kernel `kernel_id`; return that notebook's absolute path, or None."""
     if not kernel_id:
@@ -64,8 +67,10 @@ def notebook_from_servers(kernel_id: str | None, runtime_dir: str | None = None,
             url = str(info.get("url") or "")
             if urlparse(url).hostname not in LOCAL_HOSTS:
                 continue
-            request = Request(url.rstrip("/") + "/api/sessions",
-                              headers={"Authorization": f"token {info.get('token') or ''}"})
+            request = Request(
+                url.rstrip("/") + "/api/sessions",
+                headers={"Authorization": f"token {info.get('token') or ''}"},
+            )
             with opener.open(request, timeout=timeout) as response:
                 sessions = json.load(response)
             for session in sessions:
@@ -88,7 +93,7 @@ def current_kernel_id() -> str | None:
     except Exception:
         return None
     if name.startswith("kernel-") and name.endswith(".json"):
-        return name[len("kernel-"):-len(".json")]
+        return name[len("kernel-") : -len(".json")]
     return None
 
 
@@ -108,7 +113,9 @@ class NotebookLocator:
         self._from_server: str | None = None
         self._thread: threading.Thread | None = None
         if notebook_from_kernel(user_ns) is None and "ipykernel" in sys.modules:
-            self._thread = threading.Thread(target=self._ask_servers, name="labtrack-notebook", daemon=True)
+            self._thread = threading.Thread(
+                target=self._ask_servers, name="labtrack-notebook", daemon=True
+            )
             self._thread.start()
 
     def _ask_servers(self) -> None:
@@ -128,10 +135,16 @@ class NotebookLocator:
 # -- the environment -----------------------------------------------------------------------
 def git_state(folder: str | os.PathLike[str]) -> dict[str, Any] | None:
     """Commit, branch, dirty state and root of the git repository holding `folder`, or None."""
+
     def git(*args: str) -> str | None:
         try:
-            done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True,
-                                  timeout=5, stdin=subprocess.DEVNULL)
+            done = subprocess.run(
+                ["git", "-C", str(folder), *args],
+                capture_output=True,
+                text=True,
+                timeout=5,
+                stdin=subprocess.DEVNULL,
+            )
         except (OSError, subprocess.SubprocessError):
             return None
         return done.stdout if done.returncode == 0 else None

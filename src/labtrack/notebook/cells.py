@@ -21,8 +21,12 @@ def failure_message(step: str, exc: BaseException) -> str:
     cause = cause_of(exc, store_path())
     if cause.key == "data":  # the user's value, not labtrack: the error says what to do instead
         return f"labtrack did not {step} (the cell ran as usual): {exc}"
-    result = "this cell ran without tracking" if step == "start a run" else "the run may be incomplete"
-    return f"labtrack could not {step} ({type(exc).__name__}: {exc}); {result}. To fix: {cause.fix}."
+    result = (
+        "this cell ran without tracking" if step == "start a run" else "the run may be incomplete"
+    )
+    return (
+        f"labtrack could not {step} ({type(exc).__name__}: {exc}); {result}. To fix: {cause.fix}."
+    )
 
 
 def store_path() -> str:
@@ -45,7 +49,9 @@ def run_body(shell: Any, body: str, header: str, source: str | None = None) -> A
     match the cell (the body starts on line 2, under the magic)."""
     __tracebackhide__ = True
     source = shell.transform_cell(body) if source is None else source
-    name = shell.compile.cache(f"{header}\n{source}", execution_count(shell), raw_code=f"{header}\n{body}")
+    name = shell.compile.cache(
+        f"{header}\n{source}", execution_count(shell), raw_code=f"{header}\n{body}"
+    )
     tree = shell.transform_ast(shell.compile.ast_parse("\n" + source, filename=name))
     nodes, last = list(tree.body), None
     mode = getattr(shell, "ast_node_interactivity", "last_expr")
@@ -57,10 +63,14 @@ def run_body(shell: Any, body: str, header: str, source: str | None = None) -> A
             if isinstance(target, ast.Name):
                 last = ast.copy_location(ast.Name(target.id, ast.Load()), nodes[-1])
     if nodes:
-        exec(shell.compile(ast.Module(nodes, []), name, "exec"), shell.user_global_ns, shell.user_ns)
+        exec(
+            shell.compile(ast.Module(nodes, []), name, "exec"), shell.user_global_ns, shell.user_ns
+        )
     if last is None:
         return None
-    return eval(shell.compile(ast.Expression(last), name, "eval"), shell.user_global_ns, shell.user_ns)
+    return eval(
+        shell.compile(ast.Expression(last), name, "eval"), shell.user_global_ns, shell.user_ns
+    )
 
 
 class UntrackedRun:
@@ -99,7 +109,11 @@ def end_run(run: Run, status: str, exc: BaseException | None) -> None:
         return
     original = exc.__traceback__
     tb = original
-    while tb is not None and tb.tb_next is not None and tb.tb_frame.f_globals.get("__name__", "").startswith("labtrack"):
+    while (
+        tb is not None
+        and tb.tb_next is not None
+        and tb.tb_frame.f_globals.get("__name__", "").startswith("labtrack")
+    ):
         tb = tb.tb_next
     exc.__traceback__ = tb
     try:

@@ -198,7 +198,11 @@ def _load_inline_backend() -> None:
     import matplotlib.pyplot as plt
 
     backend = dict.__getitem__(matplotlib.rcParams, "backend")  # no auto-resolution
-    if isinstance(backend, str) and backend.endswith("inline") and "matplotlib_inline.backend_inline" not in sys.modules:
+    if (
+        isinstance(backend, str)
+        and backend.endswith("inline")
+        and "matplotlib_inline.backend_inline" not in sys.modules
+    ):
         plt.switch_backend(backend)
 
 

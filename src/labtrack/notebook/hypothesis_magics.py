@@ -15,14 +15,22 @@ from ..evidence.verdicts import BADGE_COLOURS, Verdict, badge
 from ..fluent import evidence as hyp
 
 _KEPT = " its baseline, minimum effect and change stay as first stated"
-_COLOURS = {"green": "#1a7f37", "red": "#cf222e", "blue": "#0969da", "amber": "#9a6700", "grey": "#6e7781"}
+_COLOURS = {
+    "green": "#1a7f37",
+    "red": "#cf222e",
+    "blue": "#0969da",
+    "amber": "#9a6700",
+    "grey": "#6e7781",
+}
 
 
 class VerdictCard:
     """A hypothesis with its verdict: HTML in Jupyter, plain text elsewhere. `facts` are what else
     a face shows with the badge (`hypothesis_facts`): confounds, the adjusted p-value, definitions."""
 
-    def __init__(self, record: hyp.HypothesisRecord, verdict: Verdict, facts: dict[str, Any] | None = None):
+    def __init__(
+        self, record: hyp.HypothesisRecord, verdict: Verdict, facts: dict[str, Any] | None = None
+    ):
         self.record = record
         self.verdict = verdict
         self.facts = facts or {}
@@ -58,7 +66,9 @@ class VerdictCard:
         out += [f"  ⚠ confound: {c}" for c in confounds]
         out += [f"  {expectation}", f"  {v.reason}", *(f"  {line}" for line in lines)]
         if self.facts.get("restated"):
-            out.insert(0, f"H{r.id} is already open with this statement: using it (no duplicate;{_KEPT}).")
+            out.insert(
+                0, f"H{r.id} is already open with this statement: using it (no duplicate;{_KEPT})."
+            )
         return "\n".join(out)
 
     def _repr_html_(self) -> str:
@@ -68,7 +78,10 @@ class VerdictCard:
         expectation, lines, confounds = self._lines()
         runs = ", ".join(f"#{n}" for n in v.treatment_runs) or "none"
         base = ", ".join(f"#{n}" for n in v.baseline_runs) or "none"
-        warn = "".join(f'<br><span style="color:{_COLOURS["amber"]}">⚠ confound: {e(c)}</span>' for c in confounds)
+        warn = "".join(
+            f'<br><span style="color:{_COLOURS["amber"]}">⚠ confound: {e(c)}</span>'
+            for c in confounds
+        )
         extra = "".join(f"<br><small>{e(line)}</small>" for line in lines)
         restated = ""
         if self.facts.get("restated"):
@@ -85,7 +98,9 @@ class VerdictCard:
 def card(record: hyp.HypothesisRecord, verdict: Verdict | None = None) -> VerdictCard:
     """The card of a hypothesis with everything shown beside its badge."""
     facts = hyp.hypothesis_facts(record)
-    return VerdictCard(record, verdict or facts.pop("verdict"), {**facts, "restated": record.restated})
+    return VerdictCard(
+        record, verdict or facts.pop("verdict"), {**facts, "restated": record.restated}
+    )
 
 
 def _unquote(text: str | None) -> str | None:
@@ -110,17 +125,36 @@ class HypothesisMagics(Magics):
     """`%hypothesis` and `%metric` (thin: the work is in the evidence layer)."""
 
     @magic_arguments(name="%hypothesis")
-    @argument("words", nargs="*", help='"STATEMENT" to state one; or: list | close [ID] | show ID | use ID')
+    @argument(
+        "words",
+        nargs="*",
+        help='"STATEMENT" to state one; or: list | close [ID] | show ID | use ID',
+    )
     @argument("--metric", metavar="M", help="the metric the hypothesis is about")
-    @argument("--expect", choices=["increase", "decrease"], default="increase",
-              help="the expected direction of the metric (default: increase)")
-    @argument("--min-effect", type=float, default=0.0, metavar="X",
-              help="the smallest change that matters (default 0)")
-    @argument("--baseline", metavar="RUNS_OR_FILTER",
-              help="baseline runs (3,4,5) or a filter (resolved now, in this experiment, and frozen);"
-                   " default: the repeat group of the best earlier configuration")
-    @argument("--change", metavar="PARAM",
-              help="the change it tests, e.g. params.dropout: any other difference is a confound warning")
+    @argument(
+        "--expect",
+        choices=["increase", "decrease"],
+        default="increase",
+        help="the expected direction of the metric (default: increase)",
+    )
+    @argument(
+        "--min-effect",
+        type=float,
+        default=0.0,
+        metavar="X",
+        help="the smallest change that matters (default 0)",
+    )
+    @argument(
+        "--baseline",
+        metavar="RUNS_OR_FILTER",
+        help="baseline runs (3,4,5) or a filter (resolved now, in this experiment, and frozen);"
+        " default: the repeat group of the best earlier configuration",
+    )
+    @argument(
+        "--change",
+        metavar="PARAM",
+        help="the change it tests, e.g. params.dropout: any other difference is a confound warning",
+    )
     @argument("--note", help="close: a note kept with the frozen verdict")
     @argument("-h", "--help", action="store_true", help="show this help")
     @line_magic("hypothesis")
@@ -144,20 +178,31 @@ class HypothesisMagics(Magics):
             if not words:
                 current = hyp.active_hypothesis()
                 if current is None:
-                    print('No active hypothesis. State one: %hypothesis "STATEMENT" --metric M --expect increase')
+                    print(
+                        'No active hypothesis. State one: %hypothesis "STATEMENT" --metric M --expect increase'
+                    )
                     return None
                 return card(current)
             command = words[0].lower()
             if command == "list" and len(words) == 1:
                 return _hypotheses_table()
             if command in ("close", "show", "use") and len(words) <= 2:
-                return self._subcommand(command, words[1] if len(words) == 2 else None, _unquote(args.note))
+                return self._subcommand(
+                    command, words[1] if len(words) == 2 else None, _unquote(args.note)
+                )
             if args.metric is None:
-                raise UsageError('a hypothesis needs --metric, e.g. %hypothesis "More trees raise acc" --metric acc')
+                raise UsageError(
+                    'a hypothesis needs --metric, e.g. %hypothesis "More trees raise acc" --metric acc'
+                )
             statement = " ".join(_unquote(w) or "" for w in words)
-            record = hyp.hypothesis(statement, metric=args.metric, expect=args.expect,
-                                    min_effect=args.min_effect, baseline=_baseline(args.baseline),
-                                    change=_unquote(args.change))
+            record = hyp.hypothesis(
+                statement,
+                metric=args.metric,
+                expect=args.expect,
+                min_effect=args.min_effect,
+                baseline=_baseline(args.baseline),
+                change=_unquote(args.change),
+            )
             return card(record)
         except (LabtrackError, ValueError) as exc:
             if isinstance(exc, UsageError):
@@ -177,11 +222,21 @@ class HypothesisMagics(Magics):
 
     @magic_arguments(name="%metric")
     @argument("name", nargs="?", help="the metric's name")
-    @argument("--goal", choices=["max", "min"], help="whether bigger (max) or smaller (min) is better")
-    @argument("--target", type=float, metavar="X", help="the value a run must reach to meet its target")
-    @argument("--summary", choices=["last", "best", "mean"], default="last",
-              help="how a run's history becomes one number (default: last)")
-    @argument("--store-wide", action="store_true", help="define it for every experiment of the store")
+    @argument(
+        "--goal", choices=["max", "min"], help="whether bigger (max) or smaller (min) is better"
+    )
+    @argument(
+        "--target", type=float, metavar="X", help="the value a run must reach to meet its target"
+    )
+    @argument(
+        "--summary",
+        choices=["last", "best", "mean"],
+        default="last",
+        help="how a run's history becomes one number (default: last)",
+    )
+    @argument(
+        "--store-wide", action="store_true", help="define it for every experiment of the store"
+    )
     @argument("-h", "--help", action="store_true", help="show this help")
     @line_magic("metric")
     def metric(self, line: str) -> Any:
@@ -196,9 +251,16 @@ class HypothesisMagics(Magics):
             print(self.metric.parser.format_help())
             return None
         if not args.name or not args.goal:
-            raise UsageError("usage: %metric NAME --goal max|min [--target X] [--summary last|best|mean]")
-        d = hyp.metric(args.name, goal=args.goal, target=args.target, summary=args.summary,
-                       store_wide=args.store_wide)
+            raise UsageError(
+                "usage: %metric NAME --goal max|min [--target X] [--summary last|best|mean]"
+            )
+        d = hyp.metric(
+            args.name,
+            goal=args.goal,
+            target=args.target,
+            summary=args.summary,
+            store_wide=args.store_wide,
+        )
         scope = "every experiment" if d.experiment is None else f"experiment {d.experiment!r}"
         target = "" if d.target is None else f", target {d.target:g}"
         print(f"{d.name}: {d.goal} is better (summary: {d.summary}{target}) in {scope}")
@@ -210,8 +272,22 @@ def _hypotheses_table() -> Any:
     if frame.empty:
         print("No hypotheses yet.")
         return None
-    columns = ["id", "statement", "metric", "expect", "verdict", "effect", "ci_low", "ci_high",
-               "n_treatment", "n_baseline", "tested", "p_adjusted", "confounds", "status"]
+    columns = [
+        "id",
+        "statement",
+        "metric",
+        "expect",
+        "verdict",
+        "effect",
+        "ci_low",
+        "ci_high",
+        "n_treatment",
+        "n_baseline",
+        "tested",
+        "p_adjusted",
+        "confounds",
+        "status",
+    ]
     return frame[columns].set_index("id")
 
 
@@ -225,5 +301,8 @@ def unregister(ip: Any) -> None:
     manager = ip.magics_manager
     magics = manager.registry.pop("HypothesisMagics", None)
     for name in ("hypothesis", "metric"):
-        if magics is not None and getattr(manager.magics["line"].get(name), "__self__", None) is magics:
+        if (
+            magics is not None
+            and getattr(manager.magics["line"].get(name), "__self__", None) is magics
+        ):
             del manager.magics["line"][name]

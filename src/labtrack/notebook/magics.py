@@ -23,8 +23,10 @@ from .tracker import RunOptions, Tracker
 try:  # IPython >= 8.12: a trailing `;` in the cell silences its value, as in any cell
     from IPython.core.magic import output_can_be_silenced
 except ImportError:  # pragma: no cover
+
     def output_can_be_silenced(func: Any) -> Any:
         return func
+
 
 COMMANDS = ("start", "stop", "status", "runs", "show", "compare", "export")
 RUNS_LIMIT = 50
@@ -33,16 +35,31 @@ RUNS_LIMIT = 50
 def _run_options(func: Any) -> Any:
     """The options shared by `%%track` and `%track start`."""
     options = [
-        argument("--hypothesis", metavar="H",
-                 help="the hypothesis this run tests: its id (3 or H3), or 'none' for no hypothesis"),
-        argument("--params", metavar="a,b",
-                 help="also record these variables' values after the code ran, as params"),
-        argument("--metrics", metavar="x,y",
-                 help="record these variables' final values as metrics"),
-        argument("--tag", action="append", default=[], metavar="K=V",
-                 help="attach a tag (repeat for more)"),
-        argument("--no-autolog", action="store_true",
-                 help="record no model settings or learning curves automatically (see lt.autolog)"),
+        argument(
+            "--hypothesis",
+            metavar="H",
+            help="the hypothesis this run tests: its id (3 or H3), or 'none' for no hypothesis",
+        ),
+        argument(
+            "--params",
+            metavar="a,b",
+            help="also record these variables' values after the code ran, as params",
+        ),
+        argument(
+            "--metrics", metavar="x,y", help="record these variables' final values as metrics"
+        ),
+        argument(
+            "--tag",
+            action="append",
+            default=[],
+            metavar="K=V",
+            help="attach a tag (repeat for more)",
+        ),
+        argument(
+            "--no-autolog",
+            action="store_true",
+            help="record no model settings or learning curves automatically (see lt.autolog)",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -60,8 +77,12 @@ class TrackMagics(Magics):
     @magic_arguments(name="%track")
     @argument("name", nargs="?", help="the run's name (quote it if it has spaces)")
     @_run_options
-    @argument("--repeat", type=int, metavar="N",
-              help="run the cell N times, one run each, with `seed` set to 0..N-1 (grouped as repeats)")
+    @argument(
+        "--repeat",
+        type=int,
+        metavar="N",
+        help="run the cell N times, one run each, with `seed` set to 0..N-1 (grouped as repeats)",
+    )
     @argument("-h", "--help", action="store_true", help="show this help")
     @output_can_be_silenced
     @cell_magic("track")
@@ -98,20 +119,33 @@ class TrackMagics(Magics):
         value = None
         for seed in range(times):
             self.shell.user_ns["seed"] = seed
-            repeat = replace(options, given={**options.given, "seed": seed}, tags={**options.tags, "repeat_group": group})
+            repeat = replace(
+                options,
+                given={**options.given, "seed": seed},
+                tags={**options.tags, "repeat_group": group},
+            )
             value = self.tracker.track_cell(repeat, line, cell)
         return value
 
     @magic_arguments(name="track")
-    @argument("command", nargs="?", default="status", help=" | ".join(COMMANDS) + " (default: status)")
-    @argument("args", nargs="*", help="start: NAME; runs: FILTER; show: RUN (12, #12, a uuid or a name);"
-                                      " compare / export: RUN...")
+    @argument(
+        "command", nargs="?", default="status", help=" | ".join(COMMANDS) + " (default: status)"
+    )
+    @argument(
+        "args",
+        nargs="*",
+        help="start: NAME; runs: FILTER; show: RUN (12, #12, a uuid or a name);"
+        " compare / export: RUN...",
+    )
     @_run_options
     @argument("-n", "--limit", type=int, help="runs: only the newest N runs (default 50)")
     @argument("-e", "--experiment", help="runs: runs of this experiment (default: this notebook's)")
     @argument("--all", action="store_true", help="runs: runs of every experiment")
-    @argument("--to", metavar="FILE", help="export: the file to write; its suffix picks the format"
-                                           " (.md .csv .json .html .tex)")
+    @argument(
+        "--to",
+        metavar="FILE",
+        help="export: the file to write; its suffix picks the format (.md .csv .json .html .tex)",
+    )
     @argument("-h", "--help", action="store_true", help="show this help")
     @line_magic("track")
     def track_line(self, line: str) -> None:
@@ -137,11 +171,15 @@ class TrackMagics(Magics):
             print(self.track_line.parser.format_help())
             return
         if args.command not in COMMANDS:
-            raise UsageError(f"unknown command {args.command!r}; use one of: {', '.join(COMMANDS)} (see %track --help)")
+            raise UsageError(
+                f"unknown command {args.command!r}; use one of: {', '.join(COMMANDS)} (see %track --help)"
+            )
         _check_options(args)
         if args.command == "start":
             if len(args.args) > 1:
-                raise UsageError("%track start takes one NAME; quote a name with spaces: %track start \"my run\"")
+                raise UsageError(
+                    '%track start takes one NAME; quote a name with spaces: %track start "my run"'
+                )
             self.tracker.start(run_options(args, name=args.args[0] if args.args else None))
         elif args.command == "stop":
             self.tracker.stop()
@@ -151,7 +189,9 @@ class TrackMagics(Magics):
             self._show_runs(filter_text, args)
         elif args.command == "show":
             if len(args.args) != 1:
-                raise UsageError("%track show takes one RUN: a number (12 or #12), a uuid or a run name")
+                raise UsageError(
+                    "%track show takes one RUN: a number (12 or #12), a uuid or a run name"
+                )
             self._show_run(args.args[0])
         elif args.command == "compare":
             self._compare(args.args)
@@ -172,9 +212,16 @@ class TrackMagics(Magics):
         lab = default_lab()
         defined = lab.definitions(experiment)  # --all: the store-wide ones
         numbers = [int(n) for n in frame["number"].tail(limit)] if not frame.empty else []
-        summaries = {name: lab.summary_values(numbers, d) for name, d in defined.items()
-                     if d.summary != "last" and f"metrics.{name}" in frame.columns}
-        display(RunsTableView(frame, limit=limit, experiment=experiment, definitions=defined, summaries=summaries))
+        summaries = {
+            name: lab.summary_values(numbers, d)
+            for name, d in defined.items()
+            if d.summary != "last" and f"metrics.{name}" in frame.columns
+        }
+        display(
+            RunsTableView(
+                frame, limit=limit, experiment=experiment, definitions=defined, summaries=summaries
+            )
+        )
 
     def _show_run(self, ref: str) -> None:
         from IPython.display import display
@@ -186,7 +233,6 @@ class TrackMagics(Magics):
         except RunNotFound as exc:
             raise UsageError(str(exc)) from None
         display(RunDetails(record))
-
 
     def _compare(self, refs: list[str]) -> None:
         from IPython.display import display
@@ -212,11 +258,15 @@ def compare_magic_view(refs: list[str]) -> Any:
     >>> compare_magic_view(["3", "#4", "baseline"])  # doctest: +SKIP
     """
     if not refs:
-        raise ValueError("name the runs to compare, e.g. %track compare 3 4 or %track compare '#3' baseline")
+        raise ValueError(
+            "name the runs to compare, e.g. %track compare 3 4 or %track compare '#3' baseline"
+        )
     return default_lab().compare(*refs).widget()
 
 
-_RUNS_OPTION = re.compile(r"\s*(--all\b|-h\b|--help\b|(?:-n|--limit)\s+\S+|(?:-e|--experiment)\s+(?:'[^']*'|\"[^\"]*\"|\S+))")
+_RUNS_OPTION = re.compile(
+    r"\s*(--all\b|-h\b|--help\b|(?:-n|--limit)\s+\S+|(?:-e|--experiment)\s+(?:'[^']*'|\"[^\"]*\"|\S+))"
+)
 
 
 def split_runs_filter(rest: str) -> tuple[str, str | None]:
@@ -233,14 +283,26 @@ def split_runs_filter(rest: str) -> tuple[str, str | None]:
 
 
 def _check_options(args: Any) -> None:
-    run_given = [f"--{o}" for o in ("hypothesis", "params", "metrics") if getattr(args, o) is not None]
+    run_given = [
+        f"--{o}" for o in ("hypothesis", "params", "metrics") if getattr(args, o) is not None
+    ]
     run_given += ["--tag"] if args.tag else []
     run_given += ["--no-autolog"] if args.no_autolog else []
-    runs_given = [o for o, v in (("--limit", args.limit), ("--experiment", args.experiment), ("--all", args.all)) if v]
+    runs_given = [
+        o
+        for o, v in (
+            ("--limit", args.limit),
+            ("--experiment", args.experiment),
+            ("--all", args.all),
+        )
+        if v
+    ]
     if args.to and args.command != "export":
         raise UsageError("--to only goes with %track export")
     if run_given and args.command != "start":
-        raise UsageError(f"{', '.join(run_given)} only go with %track start (or %%track); not with %track {args.command}")
+        raise UsageError(
+            f"{', '.join(run_given)} only go with %track start (or %%track); not with %track {args.command}"
+        )
     if runs_given and args.command != "runs":
         raise UsageError(f"{', '.join(runs_given)} only go with %track runs")
     if args.args and args.command in ("stop", "status"):
@@ -279,9 +341,13 @@ def parse_names(text: str | None, option: str) -> list[str]:
     names = [n.strip() for n in text.split(",") if n.strip()]
     for name in names:
         if not name.isidentifier():
-            raise UsageError(f"{option}: {name!r} is not a variable name; give names separated by commas, e.g. {option} lr,depth")
+            raise UsageError(
+                f"{option}: {name!r} is not a variable name; give names separated by commas, e.g. {option} lr,depth"
+            )
     if not names:
-        raise UsageError(f"{option} needs variable names separated by commas, e.g. {option} lr,depth")
+        raise UsageError(
+            f"{option} needs variable names separated by commas, e.g. {option} lr,depth"
+        )
     return names
 
 

@@ -18,8 +18,8 @@ from IPython.core.error import UsageError
 from ..errors import LabtrackError, StoreError
 from ..fluent import runs as api
 from ..fluent import session
-from ..tracking.failures import cause_of, new_cell, warn_once
 from ..tracking.autolog import core as autolog
+from ..tracking.failures import cause_of, new_cell, warn_once
 from ..tracking.run import Run, status_for
 from .assigned import NamedValues, failed_line, unassigned_message
 from .capture import Environment, NotebookLocator
@@ -63,8 +63,12 @@ class OpenRun:
     started: float
     cells: list[str] = field(default_factory=list)
     live: LiveJob | None = None
-    named: NamedValues = field(default_factory=NamedValues)  # --metrics / --params values at the start
-    assigned: set[str] = field(default_factory=set)  # names assigned by its cells that ran to the end
+    named: NamedValues = field(
+        default_factory=NamedValues
+    )  # --metrics / --params values at the start
+    assigned: set[str] = field(
+        default_factory=set
+    )  # names assigned by its cells that ran to the end
 
 
 class Tracker:
@@ -86,9 +90,13 @@ class Tracker:
         self._cell_source: str | None = None
         self._warned = False
         self._start_failed = False
-        self._notebook_pending = True  # until the notebook's path is known (it names the experiment)
+        self._notebook_pending = (
+            True  # until the notebook's path is known (it names the experiment)
+        )
         self._env_ids: dict[tuple[str, int], int] = {}  # (store path, snapshot version) -> id
-        self._prepare = threading.Thread(target=self._prepare_environment, name="labtrack-env", daemon=True)
+        self._prepare = threading.Thread(
+            target=self._prepare_environment, name="labtrack-env", daemon=True
+        )
         self._prepare.start()
 
     # -- hooks ------------------------------------------------------------------------------
@@ -102,8 +110,11 @@ class Tracker:
 
     def unregister(self) -> None:
         """Undo `register`; a run left open by `%track start` ends as finished."""
-        for event, hook in (("pre_run_cell", self._on_pre_run_cell), ("post_execute", self._on_post_execute),
-                            ("post_run_cell", self._on_post_run_cell)):
+        for event, hook in (
+            ("pre_run_cell", self._on_pre_run_cell),
+            ("post_execute", self._on_post_execute),
+            ("post_run_cell", self._on_post_run_cell),
+        ):
             if hook in self.shell.events.callbacks.get(event, []):
                 self.shell.events.unregister(event, hook)
         if self.open is not None:
@@ -116,7 +127,9 @@ class Tracker:
         self._warned = False
         new_cell()
         if self._notebook_pending and self.notebook.path(wait=0) is not None:
-            self._guard("find the notebook's path", self._notebook)  # found by the server lookup since
+            self._guard(
+                "find the notebook's path", self._notebook
+            )  # found by the server lookup since
         self._cell_source = getattr(info, "raw_cell", None)
         self.figures.end()
         if self.open is not None:
@@ -140,7 +153,9 @@ class Tracker:
         if self.open is not None and self._cell_source:
             count = getattr(result, "execution_count", None)
             error = getattr(result, "error_in_exec", None)
-            self._guard("record the cell's code", self._add_cell, self.open, self._cell_source, count, error)
+            self._guard(
+                "record the cell's code", self._add_cell, self.open, self._cell_source, count, error
+            )
         self._cell_source = None
 
     # -- %%track ----------------------------------------------------------------------------
@@ -151,7 +166,11 @@ class Tracker:
             self._warned = False
         header = f"%%track {line}".rstrip()
         source = self._cell_source or ""
-        code = source if source.lstrip().startswith("%%") and body.strip() in source else f"{header}\n{body}"
+        code = (
+            source
+            if source.lstrip().startswith("%%") and body.strip() in source
+            else f"{header}\n{body}"
+        )
         started = time.monotonic()
         run = self._begin(options, code)
         if run is None:
@@ -171,27 +190,44 @@ class Tracker:
             live = self._guard("show the live view", self._watch, run, started, self.live_delay)
             value = run_body(self.shell, body, header, source)
         except BaseException as exc:
-            self._guard("record the cell's parameters", self._log_literals, run, source, options, exc, 1)
+            self._guard(
+                "record the cell's parameters", self._log_literals, run, source, options, exc, 1
+            )
             self._guard("end the run", self._finish, run, options, started, live, exc, named, set)
             raise
         self._guard("record the cell's parameters", self._log_literals, run, source, options, None)
-        self._guard("end the run", self._finish, run, options, started, live, None, named,
-                    lambda: assigned_names(source))
+        self._guard(
+            "end the run",
+            self._finish,
+            run,
+            options,
+            started,
+            live,
+            None,
+            named,
+            lambda: assigned_names(source),
+        )
         return value
 
     # -- %track start / stop / status -------------------------------------------------------
     def start(self, options: RunOptions) -> None:
         """Open a run that records every following cell until `stop()`."""
         if self.open is not None:
-            raise UsageError(f"{_label(self.open.run)} is still open; end it with %track stop first")
+            raise UsageError(
+                f"{_label(self.open.run)} is still open; end it with %track stop first"
+            )
         self._start_failed = False
         started = time.monotonic()
         run = self._begin(options, "")
         if run is None:
             self._start_failed = True
             return
-        self.open = OpenRun(run, options, started,
-                            named=NamedValues.take(self.shell.user_ns, [*options.metrics, *options.params]))
+        self.open = OpenRun(
+            run,
+            options,
+            started,
+            named=NamedValues.take(self.shell.user_ns, [*options.metrics, *options.params]),
+        )
         self._guard("watch the cell's figures", self._watch_figures, run)
         self.open.live = self._guard("show the live view", self._watch, run, started, 0.0, 0.5)
 
@@ -202,13 +238,31 @@ class Tracker:
             if self._start_failed:  # its start failed and warned already: stay quiet
                 self._start_failed = False
                 return None
-            raise UsageError("no run is open; start one with %track start NAME, or put %%track on a single cell")
+            raise UsageError(
+                "no run is open; start one with %track start NAME, or put %%track on a single cell"
+            )
         self.open = None
         if self._cell_source:
-            self._guard("record the cell's code", self._add_cell, current, self._cell_source, execution_count(self.shell))
+            self._guard(
+                "record the cell's code",
+                self._add_cell,
+                current,
+                self._cell_source,
+                execution_count(self.shell),
+            )
             self._cell_source = None
-        return self._guard("end the run", self._finish, current.run, current.options, current.started,
-                           current.live, None, current.named, lambda: current.assigned, here=True)
+        return self._guard(
+            "end the run",
+            self._finish,
+            current.run,
+            current.options,
+            current.started,
+            current.live,
+            None,
+            current.named,
+            lambda: current.assigned,
+            here=True,
+        )
 
     def status(self) -> str:
         """A line about the open run (or the API's active run), for `%track status`."""
@@ -217,7 +271,10 @@ class Tracker:
             return "No run open. Start one with %track start NAME, or put %%track on a cell."
         trail = MetricTrail(current)
         trail.sample()
-        latest = ", ".join(f"{k} {v:.4g} @ step {s}" for k, (s, v) in trail.latest.items()) or "no metrics yet"
+        latest = (
+            ", ".join(f"{k} {v:.4g} @ step {s}" for k, (s, v) in trail.latest.items())
+            or "no metrics yet"
+        )
         how = f"{len(self.open.cells)} cell(s) recorded" if self.open else "started from Python"
         return f"{_label(current)} running ({how}; experiment {current.experiment}): {latest}"
 
@@ -230,17 +287,30 @@ class Tracker:
     def _begin(self, options: RunOptions, code: str) -> Run | None:
         """Start the run (the notebook, the environment and the cell's count recorded with it)."""
         notebook = self._guard("find the notebook's path", self._notebook)
-        fields: dict[str, Any] = {"code": code, "notebook": notebook, "execution_count": execution_count(self.shell)}
+        fields: dict[str, Any] = {
+            "code": code,
+            "notebook": notebook,
+            "execution_count": execution_count(self.shell),
+        }
         env_error = None
         try:
             fields["environment_id"] = self._environment_id()
-        except Exception as exc:  # reported below, unless starting the run fails too (the cause then)
+        except (
+            Exception
+        ) as exc:  # reported below, unless starting the run fails too (the cause then)
             env_error = exc
         try:
-            run = api.start_run(options.name, hypothesis=options.hypothesis, tags=options.tags or None,
-                                nested=True, fields=fields)
+            run = api.start_run(
+                options.name,
+                hypothesis=options.hypothesis,
+                tags=options.tags or None,
+                nested=True,
+                fields=fields,
+            )
         except Exception as exc:
-            if isinstance(exc, (LabtrackError, ValueError)) and not isinstance(exc, (StoreError, OSError)):
+            if isinstance(exc, (LabtrackError, ValueError)) and not isinstance(
+                exc, (StoreError, OSError)
+            ):
                 raise UsageError(str(exc)) from None  # a mistake in the magic's arguments
             self._failed("start a run", exc)
             return None
@@ -250,9 +320,17 @@ class Tracker:
             autolog.skip_run(run)
         return run
 
-    def _finish(self, run: Run, options: RunOptions, started: float, live: LiveJob | None,
-                exc: BaseException | None, named: NamedValues, assigned: Callable[[], set[str]],
-                here: bool = False) -> RunSummary:
+    def _finish(
+        self,
+        run: Run,
+        options: RunOptions,
+        started: float,
+        live: LiveJob | None,
+        exc: BaseException | None,
+        named: NamedValues,
+        assigned: Callable[[], set[str]],
+        here: bool = False,
+    ) -> RunSummary:
         """Record what is known after the code ran, end the run, and settle its view into a
         summary (also displayed in this cell when `here`: the view may be cells above).
         `named`: the --metrics / --params variables' objects when the run began; `assigned()`: the
@@ -260,7 +338,16 @@ class Tracker:
         if live is not None:
             self._guard("stop the live view", self.views.halt, live)
         if options.metrics or options.params:
-            self._guard("record --metrics and --params", self._record_named, run, options, exc, named, assigned, here)
+            self._guard(
+                "record --metrics and --params",
+                self._record_named,
+                run,
+                options,
+                exc,
+                named,
+                assigned,
+                here,
+            )
         self._guard("save the cell's figures", self.figures.save_open)
         trail = live.view.trail if live is not None and live.view is not None else MetricTrail(run)
         self._guard("read the run's metrics", trail.sample)
@@ -268,16 +355,23 @@ class Tracker:
         status = status_for(exc)
         self._guard("end the run", end_run, run, status, exc)
         summary = RunSummary(
-            run.number, run.name, status, time.monotonic() - started,
+            run.number,
+            run.name,
+            status,
+            time.monotonic() - started,
             metrics={k: v for k, (_, v) in trail.latest.items()},
             history={k: list(v) for k, v in trail.history.items()},
             figures=self.figures.count if self.figures.run is run else 0,
-            error=f"{type(exc).__name__}: {exc}"[:200] if status == "failed" and exc is not None else None,
+            error=f"{type(exc).__name__}: {exc}"[:200]
+            if status == "failed" and exc is not None
+            else None,
         )
         self._guard("show the run's summary", self._show_summary, live, summary, here)
         return summary
 
-    def _add_cell(self, current: OpenRun, source: str, count: int | None, error: BaseException | None = None) -> None:
+    def _add_cell(
+        self, current: OpenRun, source: str, count: int | None, error: BaseException | None = None
+    ) -> None:
         current.cells.append(f"# In[{count if count is not None else ' '}]:\n{source.rstrip()}\n")
         current.run.set_fields(code="\n".join(current.cells))
         transformed = self.shell.transform_cell(source)
@@ -285,8 +379,14 @@ class Tracker:
         if error is None and (current.options.metrics or current.options.params):
             current.assigned |= assigned_names(transformed)
 
-    def _log_literals(self, run: Run, source: str, options: RunOptions, error: BaseException | None,
-                      offset: int = 0) -> None:
+    def _log_literals(
+        self,
+        run: Run,
+        source: str,
+        options: RunOptions,
+        error: BaseException | None,
+        offset: int = 0,
+    ) -> None:
         """Record the cell's literal assignments (not the variables named as metrics); of a cell
         that failed, only those above the line that failed. `offset`: lines compiled above the source."""
         before = None
@@ -298,11 +398,23 @@ class Tracker:
         if params:
             run.log_params(**params)
 
-    def _record_named(self, run: Run, options: RunOptions, exc: BaseException | None, named: NamedValues,
-                      assigned: Callable[[], set[str]], here: bool) -> None:
+    def _record_named(
+        self,
+        run: Run,
+        options: RunOptions,
+        exc: BaseException | None,
+        named: NamedValues,
+        assigned: Callable[[], set[str]],
+        here: bool,
+    ) -> None:
         """--metrics and --params: the values the run assigned, and one warning for the rest."""
-        report = named.read(self.shell.user_ns, options.metrics, options.params,
-                            assigned=assigned, failed=exc is not None)
+        report = named.read(
+            self.shell.user_ns,
+            options.metrics,
+            options.params,
+            assigned=assigned,
+            failed=exc is not None,
+        )
         for line in report.skipped():
             user_warning(line)
         if report.metrics:
@@ -310,8 +422,15 @@ class Tracker:
         for name, value in report.params.items():  # one at a time: a bad one spoils no other
             self._guard(f"record --params {name}", run.log_params, **{name: value})
         if report.unassigned:
-            warn(unassigned_message(options.metrics, options.params, report.unassigned,
-                                    failed=exc is not None, cell=not here))
+            warn(
+                unassigned_message(
+                    options.metrics,
+                    options.params,
+                    report.unassigned,
+                    failed=exc is not None,
+                    cell=not here,
+                )
+            )
 
     def _watch(self, run: Run, started: float, delay: float, every: float = 0.25) -> LiveJob | None:
         if not self.live_view or getattr(self.shell, "kernel", None) is None:

@@ -17,7 +17,9 @@ RUN_FIELDS = tuple(RUN_COLUMNS)
 SORT_PREFIXES = ("params.", "metrics.", "tags.")
 MAX_RUNS_LISTED = 500  # runs named in one `runs=` list (compare, export, history)
 MAX_POINTS = 100_000
-MAX_RUN_NUMBER = 2**63 - 1  # SQLite's largest integer: `after` and run numbers beyond it are mistakes
+MAX_RUN_NUMBER = (
+    2**63 - 1
+)  # SQLite's largest integer: `after` and run numbers beyond it are mistakes
 
 Args = Mapping[str, str]
 

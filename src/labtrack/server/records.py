@@ -21,7 +21,6 @@ def encode_json(data: Any) -> str:
         raise RuntimeError(f"the answer could not be encoded as JSON: {exc}") from exc
 
 
-
 def _sort_value(value: Any, metric: bool) -> tuple[int, Any]:
     """(rank, value): numbers before text before anything else, so mixed-type params still sort."""
     if metric and value in ("inf", "-inf"):
@@ -49,5 +48,3 @@ def sort_rows(rows: list[Row], field: str, descending: bool) -> list[Row]:
     metric = section == "metrics"
     present.sort(key=lambda row: _sort_value(value_of(row), metric), reverse=descending)
     return present + missing
-
-

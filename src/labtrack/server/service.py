@@ -350,7 +350,9 @@ class LabService:
         suffix, media_type, method = EXPORTS[fmt]
         comparison = self.comparison(refs, diff=diff, at_step=at_step)
         body = getattr(comparison, method)()
-        return Download(body.encode("utf-8"), media_type, export_name(comparison.numbers, suffix, diff=diff))
+        return Download(
+            body.encode("utf-8"), media_type, export_name(comparison.numbers, suffix, diff=diff)
+        )
 
     # -- hypotheses --------------------------------------------------------------------------
     def hypotheses(self, adjust: str = "holm") -> list[dict[str, Any]]:
@@ -373,7 +375,9 @@ class LabService:
         found = {h.id: a for h, _, a in lab.hypothesis_verdicts()}
         adjusted = found[record.id].to_dict() if record.id in found else None
         return {
-            **present.hypothesis_record(record, lab.verdict(record), adjusted, lab.current_definition(record)),
+            **present.hypothesis_record(
+                record, lab.verdict(record), adjusted, lab.current_definition(record)
+            ),
             "runs": self._rows_of(lab.linked_runs(record.id, "treatment")),
             "baseline_runs": self._rows_of(lab.baseline_runs(record)),
         }

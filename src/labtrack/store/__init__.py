@@ -4,4 +4,11 @@ from .location import StoreLocation, resolve_store
 from .reads import ArtifactRecord, MetricSummary, RunRecord
 from .store import Store
 
-__all__ = ["ArtifactRecord", "MetricSummary", "RunRecord", "Store", "StoreLocation", "resolve_store"]
+__all__ = [
+    "ArtifactRecord",
+    "MetricSummary",
+    "RunRecord",
+    "Store",
+    "StoreLocation",
+    "resolve_store",
+]

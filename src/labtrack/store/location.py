@@ -22,7 +22,9 @@ class StoreLocation:
         return self.folder / "artifacts"
 
 
-def resolve_store(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> StoreLocation:
+def resolve_store(
+    explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None
+) -> StoreLocation:
     """Return where the store is (or will be), without creating anything.
 
     >>> resolve_store("/tmp/project/.labtrack").db_path

@@ -95,11 +95,14 @@ def resolve_run(conn: sqlite3.Connection, ref: int | str) -> int:
         # else: digits only, but maybe a uuid prefix (or a name): look further
     if _HEX.match(text.lower()):
         rows = conn.execute(
-            "SELECT id FROM runs WHERE uuid >= ? AND uuid < ? LIMIT 2", (text.lower(), text.lower() + "g")
+            "SELECT id FROM runs WHERE uuid >= ? AND uuid < ? LIMIT 2",
+            (text.lower(), text.lower() + "g"),
         ).fetchall()
         if len(rows) == 1:
             return rows[0][0]
-    row = conn.execute("SELECT id FROM runs WHERE name = ? ORDER BY id DESC LIMIT 1", (text,)).fetchone()
+    row = conn.execute(
+        "SELECT id FROM runs WHERE name = ? ORDER BY id DESC LIMIT 1", (text,)
+    ).fetchone()
     if row:
         return row[0]
     raise RunNotFound(f"no run named or numbered {text!r}; `labtrack runs` lists the runs")
@@ -112,7 +115,9 @@ def summary_from_row(last, last_step, lo, hi, total, count, nans) -> MetricSumma
         last_step=last_step,
         min=nan if lo is None else lo,
         max=nan if hi is None else hi,
-        mean=total / count if count and not (lo == -math.inf and hi == math.inf) else nan,  # +inf & -inf: NaN
+        mean=total / count
+        if count and not (lo == -math.inf and hi == math.inf)
+        else nan,  # +inf & -inf: NaN
         count=count,
         nan_count=nans,
     )
@@ -128,46 +133,99 @@ def run_record(conn: sqlite3.Connection, number: int, files: ArtifactFiles) -> R
     ).fetchone()
     if row is None:
         raise RunNotFound(f"no run #{number} in this store")
-    params = {k: decode_param(v, kind) for k, v, kind in conn.execute(
-        "SELECT key, value, kind FROM params WHERE run_id = ? ORDER BY key", (number,))}
-    metrics = {name: summary_from_row(*rest) for name, *rest in conn.execute(
-        "SELECT k.name, s.last, s.last_step, s.min, s.max, s.sum, s.count, s.nan_count"
-        " FROM metric_summaries s JOIN metric_keys k ON k.id = s.key_id WHERE s.run_id = ? ORDER BY k.name",
-        (number,))}
-    tags = dict(conn.execute("SELECT key, value FROM tags WHERE run_id = ? ORDER BY key", (number,)))
+    params = {
+        k: decode_param(v, kind)
+        for k, v, kind in conn.execute(
+            "SELECT key, value, kind FROM params WHERE run_id = ? ORDER BY key", (number,)
+        )
+    }
+    metrics = {
+        name: summary_from_row(*rest)
+        for name, *rest in conn.execute(
+            "SELECT k.name, s.last, s.last_step, s.min, s.max, s.sum, s.count, s.nan_count"
+            " FROM metric_summaries s JOIN metric_keys k ON k.id = s.key_id WHERE s.run_id = ? ORDER BY k.name",
+            (number,),
+        )
+    }
+    tags = dict(
+        conn.execute("SELECT key, value FROM tags WHERE run_id = ? ORDER BY key", (number,))
+    )
     artifacts = [
         ArtifactRecord(name, digest, size, media, files.path_for(digest))
         for name, digest, size, media in conn.execute(
             "SELECT name, sha256, size, media_type FROM artifacts WHERE run_id = ? ORDER BY created, name",
-            (number,))
+            (number,),
+        )
     ]
     datasets = [
-        {"name": n, "fingerprint": f, "n_rows": r, "n_cols": c, "schema": json.loads(s), "context": x}
+        {
+            "name": n,
+            "fingerprint": f,
+            "n_rows": r,
+            "n_cols": c,
+            "schema": json.loads(s),
+            "context": x,
+        }
         for n, f, r, c, s, x in conn.execute(
             "SELECT name, fingerprint, n_rows, n_cols, schema, context FROM datasets WHERE run_id = ? ORDER BY name",
-            (number,))
+            (number,),
+        )
     ]
-    (num, uid, name, exp, status, start, end, parent, hyp, notebook, code, count, env,
-     etype, emsg, tb) = row
+    (
+        num,
+        uid,
+        name,
+        exp,
+        status,
+        start,
+        end,
+        parent,
+        hyp,
+        notebook,
+        code,
+        count,
+        env,
+        etype,
+        emsg,
+        tb,
+    ) = row
     return RunRecord(
-        number=num, uuid=uid, name=name, experiment=exp, status=status, start_time=start,
-        end_time=end, params=params, metrics=metrics, tags=tags, artifacts=artifacts,
-        datasets=datasets, parent=parent, hypothesis_id=hyp, notebook=notebook, code=code,
-        execution_count=count, environment=json.loads(env) if env else None, error_type=etype,
-        error_message=emsg, traceback=tb,
+        number=num,
+        uuid=uid,
+        name=name,
+        experiment=exp,
+        status=status,
+        start_time=start,
+        end_time=end,
+        params=params,
+        metrics=metrics,
+        tags=tags,
+        artifacts=artifacts,
+        datasets=datasets,
+        parent=parent,
+        hypothesis_id=hyp,
+        notebook=notebook,
+        code=code,
+        execution_count=count,
+        environment=json.loads(env) if env else None,
+        error_type=etype,
+        error_message=emsg,
+        traceback=tb,
     )
 
 
-def runs_frame(conn: sqlite3.Connection, filter: str | None, experiment: str | None,
-               **options: Any) -> pd.DataFrame:
+def runs_frame(
+    conn: sqlite3.Connection, filter: str | None, experiment: str | None, **options: Any
+) -> pd.DataFrame:
     """One row per run (see `frames.runs_frame`; options: columns, order_by, limit, offset)."""
     from .frames import runs_frame
 
     return runs_frame(conn, filter, experiment, **options)
 
 
-def history_frame(conn: sqlite3.Connection, run_ids: list[int], metrics: list[str],
-                  **options: Any) -> pd.DataFrame:
+def history_frame(
+    conn: sqlite3.Connection, run_ids: list[int], metrics: list[str], **options: Any
+) -> pd.DataFrame:
     """Tidy metric history: number, name, metric, step, value, time — sorted by number, metric,
     step (see `frames.history_frame`; options: thin, at_step)."""
     from .frames import history_frame

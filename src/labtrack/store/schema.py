@@ -196,40 +196,70 @@ def m002_definitions_join_notebook_experiments(db: Database) -> None:
 
     conn = db.conn
     row = conn.execute("SELECT id FROM experiments WHERE name = 'Default'").fetchone()
-    if row is None or conn.execute("SELECT 1 FROM runs WHERE experiment_id = ? LIMIT 1", row).fetchone():
+    if (
+        row is None
+        or conn.execute("SELECT 1 FROM runs WHERE experiment_id = ? LIMIT 1", row).fetchone()
+    ):
         return  # `Default` has runs of its own: its definitions are theirs
     default = row[0]
-    notebooks = dict(conn.execute(
-        "SELECT DISTINCT e.id, e.name FROM runs r JOIN experiments e ON e.id = r.experiment_id"
-        " WHERE r.notebook IS NOT NULL ORDER BY e.id"
-    ).fetchall())
+    notebooks = dict(
+        conn.execute(
+            "SELECT DISTINCT e.id, e.name FROM runs r JOIN experiments e ON e.id = r.experiment_id"
+            " WHERE r.notebook IS NOT NULL ORDER BY e.id"
+        ).fetchall()
+    )
     if not notebooks:
         return
     moved: list[str] = []
-    for (hid,) in conn.execute("SELECT id FROM hypotheses WHERE experiment_id = ?", (default,)).fetchall():
-        linked = {r[0] for r in conn.execute(
-            "SELECT DISTINCT r.experiment_id FROM hypothesis_runs h JOIN runs r ON r.id = h.run_id"
-            " WHERE h.hypothesis_id = ?", (hid,))}
-        target = linked.pop() if len(linked) == 1 else next(iter(notebooks)) if not linked and len(notebooks) == 1 else None
+    for (hid,) in conn.execute(
+        "SELECT id FROM hypotheses WHERE experiment_id = ?", (default,)
+    ).fetchall():
+        linked = {
+            r[0]
+            for r in conn.execute(
+                "SELECT DISTINCT r.experiment_id FROM hypothesis_runs h JOIN runs r ON r.id = h.run_id"
+                " WHERE h.hypothesis_id = ?",
+                (hid,),
+            )
+        }
+        target = (
+            linked.pop()
+            if len(linked) == 1
+            else next(iter(notebooks))
+            if not linked and len(notebooks) == 1
+            else None
+        )
         if target is not None:
             conn.execute("UPDATE hypotheses SET experiment_id = ? WHERE id = ?", (target, hid))
-            name = notebooks.get(target) or conn.execute("SELECT name FROM experiments WHERE id = ?", (target,)).fetchone()[0]
+            name = (
+                notebooks.get(target)
+                or conn.execute("SELECT name FROM experiments WHERE id = ?", (target,)).fetchone()[
+                    0
+                ]
+            )
             moved.append(f"hypothesis H{hid} -> {name!r}")
     definitions = conn.execute(
-        "SELECT name, goal, target, summary, created FROM metric_definitions WHERE experiment_id = ?", (default,)
+        "SELECT name, goal, target, summary, created FROM metric_definitions WHERE experiment_id = ?",
+        (default,),
     ).fetchall()
     for name, goal, target, summary, created in definitions:
         for exp_id, exp_name in notebooks.items():
             added = conn.execute(
                 "INSERT OR IGNORE INTO metric_definitions (experiment_id, name, goal, target, summary, created)"
-                " VALUES (?, ?, ?, ?, ?, ?)", (exp_id, name, goal, target, summary, created)).rowcount
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (exp_id, name, goal, target, summary, created),
+            ).rowcount
             if added:
                 moved.append(f"metric {name!r} -> {exp_name!r}")
-        conn.execute("DELETE FROM metric_definitions WHERE experiment_id = ? AND name = ?", (default, name))
+        conn.execute(
+            "DELETE FROM metric_definitions WHERE experiment_id = ? AND name = ?", (default, name)
+        )
     if moved:
         logging.getLogger("labtrack").warning(
             "labtrack moved definitions stated before a notebook's first run from experiment 'Default' to the"
-            " notebook's experiment, where its runs are (once, on upgrading this store): %s", "; ".join(moved))
+            " notebook's experiment, where its runs are (once, on upgrading this store): %s",
+            "; ".join(moved),
+        )
 
 
 def m003_hypothesis_audit(db: Database) -> None:
@@ -375,8 +405,9 @@ def runs_wide_sql(param_keys: list[str], metric_names: list[str]) -> str:
     )
 
 
-def wide_names(params: list[str], metrics: list[str], budget: int = WIDE_NAMES
-               ) -> tuple[list[str], list[str]]:
+def wide_names(
+    params: list[str], metrics: list[str], budget: int = WIDE_NAMES
+) -> tuple[list[str], list[str]]:
     """The param and metric names `runs_wide` shows: all of them if they fit in `budget`, else the
     first of each kind, half the budget each (a kind needing less leaves the rest to the other).
 

@@ -56,7 +56,9 @@ class Store:
         location = resolve_store(path)
         conn, read_only = open_connection(location.db_path, create=create)
         store = cls(location, conn)
-        store.read_only = read_only  # a read-only mount or copy, a full disk: reads work and never write
+        store.read_only = (
+            read_only  # a read-only mount or copy, a full disk: reads work and never write
+        )
         try:
             store.mark_crashed_runs()
         except sqlite3.OperationalError as exc:  # no sweep when it cannot write; reads go on
@@ -79,7 +81,9 @@ class Store:
     def write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (BEGIN IMMEDIATE, so concurrent writers queue instead of failing)."""
         if self.read_only and not self._become_writable():
-            raise StoreError(f"cannot write the store at {self.path}: it was opened for reading only ({self.read_only})")
+            raise StoreError(
+                f"cannot write the store at {self.path}: it was opened for reading only ({self.read_only})"
+            )
         with self.lock:
             conn = self.conn
             conn.execute("BEGIN IMMEDIATE")
@@ -140,9 +144,12 @@ class Store:
         check_name(name, "experiment name")
         with self.write() as conn:
             conn.execute(
-                "INSERT OR IGNORE INTO experiments (name, created) VALUES (?, ?)", (name, time.time())
+                "INSERT OR IGNORE INTO experiments (name, created) VALUES (?, ?)",
+                (name, time.time()),
             )
-            (exp_id,) = conn.execute("SELECT id FROM experiments WHERE name = ?", (name,)).fetchone()
+            (exp_id,) = conn.execute(
+                "SELECT id FROM experiments WHERE name = ?", (name,)
+            ).fetchone()
         self._experiments[name] = exp_id
         return exp_id
 
@@ -175,7 +182,9 @@ class Store:
         columns = ", ".join(row)
         marks = ", ".join("?" for _ in row)
         with self.write() as conn:
-            cur = conn.execute(f"INSERT INTO runs ({columns}) VALUES ({marks})", tuple(row.values()))
+            cur = conn.execute(
+                f"INSERT INTO runs ({columns}) VALUES ({marks})", tuple(row.values())
+            )
             run_id = int(cur.lastrowid)
             if hypothesis_id is not None:
                 conn.execute(
@@ -187,15 +196,27 @@ class Store:
         return run_id, run_uuid
 
     RUN_FIELDS = frozenset(
-        {"name", "notebook", "code", "execution_count", "environment_id", "hypothesis_id",
-         "error_type", "error_message", "traceback", "parent_id"}
+        {
+            "name",
+            "notebook",
+            "code",
+            "execution_count",
+            "environment_id",
+            "hypothesis_id",
+            "error_type",
+            "error_message",
+            "traceback",
+            "parent_id",
+        }
     )
 
     def update_run(self, run_id: int, **fields: Any) -> None:
         """Set attributes of a run (code, notebook, environment_id, ...)."""
         unknown = set(fields) - self.RUN_FIELDS
         if unknown:
-            raise ValueError(f"unknown run fields {sorted(unknown)}; use one of {sorted(self.RUN_FIELDS)}")
+            raise ValueError(
+                f"unknown run fields {sorted(unknown)}; use one of {sorted(self.RUN_FIELDS)}"
+            )
         if not fields:
             return
         assignments = ", ".join(f"{name} = ?" for name in fields)
@@ -218,7 +239,9 @@ class Store:
         try:
             self.points.flush()
             record_end()
-        except Exception:  # the store cannot be written now: the flusher records the end when it can
+        except (
+            Exception
+        ):  # the store cannot be written now: the flusher records the end when it can
             if record_end not in self.points.pending_ends:
                 self.points.pending_ends.append(record_end)
             raise
@@ -248,7 +271,8 @@ class Store:
         crashed = [
             run_id
             for run_id, host, pid, beat in rows
-            if pid != os.getpid() and ((host == HOST and not _pid_alive(pid)) or (beat or 0) < now - STALE_AFTER_S)
+            if pid != os.getpid()
+            and ((host == HOST and not _pid_alive(pid)) or (beat or 0) < now - STALE_AFTER_S)
         ]
         if crashed:
             with self.write() as conn:
@@ -261,7 +285,9 @@ class Store:
     # -- params and tags ------------------------------------------------------------------
     def set_params(self, run_id: int, params: dict[str, Any]) -> None:
         """Record params (a second value for the same name replaces the first)."""
-        rows = [(run_id, check_name(k, "param name"), *encode_param(k, v)) for k, v in params.items()]
+        rows = [
+            (run_id, check_name(k, "param name"), *encode_param(k, v)) for k, v in params.items()
+        ]
         with self.write() as conn:
             conn.executemany(
                 "INSERT OR REPLACE INTO params (run_id, key, value, kind) VALUES (?, ?, ?, ?)", rows
@@ -272,7 +298,9 @@ class Store:
         """Record tags (text labels)."""
         rows = [(run_id, check_name(k, "tag name"), encode_tag(k, v)) for k, v in tags.items()]
         with self.write() as conn:
-            conn.executemany("INSERT OR REPLACE INTO tags (run_id, key, value) VALUES (?, ?, ?)", rows)
+            conn.executemany(
+                "INSERT OR REPLACE INTO tags (run_id, key, value) VALUES (?, ?, ?)", rows
+            )
 
     def _note_param_keys(self, conn: sqlite3.Connection, keys: list[str]) -> None:
         if self._known_params is None:
@@ -296,13 +324,20 @@ class Store:
             check_name(name, "metric name")
             with self.write() as conn:
                 cur = conn.execute("INSERT OR IGNORE INTO metric_keys (name) VALUES (?)", (name,))
-                key_id = conn.execute("SELECT id FROM metric_keys WHERE name = ?", (name,)).fetchone()[0]
+                key_id = conn.execute(
+                    "SELECT id FROM metric_keys WHERE name = ?", (name,)
+                ).fetchone()[0]
                 if cur.rowcount:
                     self._refresh_runs_wide(conn)
             self._key_ids[name] = key_id
         return key_id
 
-    def write_points(self, points: list[tuple], running: Iterable[int] = (), recompute: set | frozenset = frozenset()) -> None:
+    def write_points(
+        self,
+        points: list[tuple],
+        running: Iterable[int] = (),
+        recompute: set | frozenset = frozenset(),
+    ) -> None:
         """Write a batch of (run_id, key_id, step, value, wall_ms) points and their summaries;
         the summaries of the `recompute` (run, key) pairs are rebuilt from their whole history."""
         points = group_points(points)
@@ -329,15 +364,30 @@ class Store:
             )
         return digest
 
-    def add_dataset(self, run_id: int, name: str, fingerprint: str, shape: tuple[int, int], schema: dict,
-                    context: str | None = None) -> None:
+    def add_dataset(
+        self,
+        run_id: int,
+        name: str,
+        fingerprint: str,
+        shape: tuple[int, int],
+        schema: dict,
+        context: str | None = None,
+    ) -> None:
         """Record a dataset a run used: its content fingerprint, shape, column types and role."""
         with self.write() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO datasets (run_id, name, fingerprint, n_rows, n_cols, schema, created,"
                 " context) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (run_id, check_name(name, "dataset name"), fingerprint, shape[0], shape[1], json.dumps(schema),
-                 time.time(), context),
+                (
+                    run_id,
+                    check_name(name, "dataset name"),
+                    fingerprint,
+                    shape[0],
+                    shape[1],
+                    json.dumps(schema),
+                    time.time(),
+                    context,
+                ),
             )
 
     def environment_id(self, data: dict[str, Any]) -> int:
@@ -349,7 +399,9 @@ class Store:
                 "INSERT OR IGNORE INTO environments (hash, data, created) VALUES (?, ?, ?)",
                 (digest, text, time.time()),
             )
-            return conn.execute("SELECT id FROM environments WHERE hash = ?", (digest,)).fetchone()[0]
+            return conn.execute("SELECT id FROM environments WHERE hash = ?", (digest,)).fetchone()[
+                0
+            ]
 
     def import_run(self, run: RunImport) -> int:
         """Write a run recorded elsewhere whole, or nothing (see imports.py); return its number."""
@@ -394,7 +446,9 @@ class Store:
         with self.snapshot() as conn:
             return reads.exact_summaries(conn, run_ids, metrics, longer_than)
 
-    def chart_history(self, run_ids: list[int], metric: str, max_points: int = 2000) -> dict[int, dict]:
+    def chart_history(
+        self, run_ids: list[int], metric: str, max_points: int = 2000
+    ) -> dict[int, dict]:
         """Histories thinned for charts (min and max per bucket of steps); see downsample.py."""
         from .downsample import history_for_chart
 
@@ -404,7 +458,11 @@ class Store:
     def run_code(self, run_ids: list[int]) -> dict[int, str]:
         """The cell code recorded for each of these runs (runs without code are left out)."""
         marks = ",".join("?" for _ in run_ids) or "NULL"
-        return dict(self.read(f"SELECT id, code FROM runs WHERE id IN ({marks}) AND code IS NOT NULL", run_ids))
+        return dict(
+            self.read(
+                f"SELECT id, code FROM runs WHERE id IN ({marks}) AND code IS NOT NULL", run_ids
+            )
+        )
 
     def change_marker(self) -> int:
         return self.read("SELECT version FROM changes WHERE id = 1")[0][0]
@@ -430,14 +488,19 @@ class Store:
         """How many points of `metric` each run has written so far (runs without it are left out): a
         cheap version of its history, which changes whenever points are written."""
         marks = ",".join("?" for _ in run_ids) or "NULL"
-        return dict(self.read(
-            "SELECT s.run_id, s.count + s.nan_count FROM metric_summaries s JOIN metric_keys k ON k.id = s.key_id"
-            f" WHERE k.name = ? AND s.run_id IN ({marks})", [metric, *run_ids]))
+        return dict(
+            self.read(
+                "SELECT s.run_id, s.count + s.nan_count FROM metric_summaries s JOIN metric_keys k ON k.id = s.key_id"
+                f" WHERE k.name = ? AND s.run_id IN ({marks})",
+                [metric, *run_ids],
+            )
+        )
 
     def artifact_info(self, digest: str) -> tuple[str, list[str]] | None:
         """The recorded media type and names of the artifact with this sha256; None if no run has it."""
         rows = self.read(
-            "SELECT media_type, name FROM artifacts WHERE sha256 = ? ORDER BY created, name", (digest,)
+            "SELECT media_type, name FROM artifacts WHERE sha256 = ? ORDER BY created, name",
+            (digest,),
         )
         if not rows:
             return None

@@ -21,9 +21,13 @@ def selected_run_ids(store: Store, filter: str | None = None) -> list[int]:
     from .filters import compile_filter
 
     where, args = compile_filter(filter)
-    return [row[0] for row in store.read(
-        f"SELECT r.id FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE {where} ORDER BY r.id",
-        args)]
+    return [
+        row[0]
+        for row in store.read(
+            f"SELECT r.id FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE {where} ORDER BY r.id",
+            args,
+        )
+    ]
 
 
 def metric_points(store: Store, run_id: int) -> dict[str, list[Point]]:

@@ -126,8 +126,14 @@ def flatten_params(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _flatten_into(flat: dict[str, Any], key: str, value: Any) -> None:
-    if isinstance(value, dict) and value and len(value) <= MAX_PARAM_ITEMS and all(
-        isinstance(k, str) and k and "\x00" not in k and len(key) + len(k) < MAX_NAME_LENGTH for k in value
+    if (
+        isinstance(value, dict)
+        and value
+        and len(value) <= MAX_PARAM_ITEMS
+        and all(
+            isinstance(k, str) and k and "\x00" not in k and len(key) + len(k) < MAX_NAME_LENGTH
+            for k in value
+        )
     ):
         for k, v in value.items():
             _flatten_into(flat, f"{key}.{k}", v)

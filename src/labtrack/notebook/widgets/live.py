@@ -27,8 +27,13 @@ REFRESH_EVERY_S = 0.25  # at most four refreshes a second: cheap next to a tight
 TEXT_REFRESH_EVERY_S = 1.0  # without widgets, each refresh re-sends the whole output
 HISTORY_POINTS = 60
 STATUS_MARK = {"running": "●", "finished": "✓", "failed": "✗", "interrupted": "■", "crashed": "✗"}
-STATUS_COLOR = {"running": "#1a73e8", "finished": "#188038", "failed": "#d93025",
-                "interrupted": "#e37400", "crashed": "#d93025"}
+STATUS_COLOR = {
+    "running": "#1a73e8",
+    "finished": "#188038",
+    "failed": "#d93025",
+    "interrupted": "#e37400",
+    "crashed": "#d93025",
+}
 
 
 class MetricTrail:
@@ -156,9 +161,13 @@ class LiveView:
             self.box = None
 
     def live_text(self) -> str:
-        latest = ", ".join(f"{k} {_fmt(v)} @{s}" for k, (s, v) in list(self.trail.latest.items())[:8])
+        latest = ", ".join(
+            f"{k} {_fmt(v)} @{s}" for k, (s, v) in list(self.trail.latest.items())[:8]
+        )
         elapsed = _fmt_seconds(time.monotonic() - self.started)
-        return f"● labtrack {_label(self.run)} running {elapsed}" + (f" · {latest}" if latest else "")
+        return f"● labtrack {_label(self.run)} running {elapsed}" + (
+            f" · {latest}" if latest else ""
+        )
 
     def live_html(self) -> str:
         rows = "".join(
@@ -173,13 +182,17 @@ class LiveView:
             f"<div><span style='color:{STATUS_COLOR['running']}'>●</span> labtrack "
             f"<b>{html.escape(_label(self.run))}</b> running · {elapsed}</div>"
         )
-        table = f"<table style='border-collapse:collapse;margin-top:2px'>{rows}</table>" if rows else ""
+        table = (
+            f"<table style='border-collapse:collapse;margin-top:2px'>{rows}</table>" if rows else ""
+        )
         return f"<div class='labtrack-live' style='font-size:var(--jp-ui-font-size1,13px)'>{head}{table}</div>"
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         data: dict[str, Any] = {"text/plain": self.live_text()}
         if self.box is not None:
-            data.update({k: v for k, v in self.box._repr_mimebundle_().items() if k != "text/plain"})
+            data.update(
+                {k: v for k, v in self.box._repr_mimebundle_().items() if k != "text/plain"}
+            )
         else:
             data["text/html"] = self.live_html()
         return data
@@ -215,7 +228,9 @@ class LiveViews:
         self._thread: threading.Thread | None = None
         self._closed = False
 
-    def watch(self, run: Run, started: float, delay: float = 0.5, every: float = REFRESH_EVERY_S) -> LiveJob:
+    def watch(
+        self, run: Run, started: float, delay: float = 0.5, every: float = REFRESH_EVERY_S
+    ) -> LiveJob:
         """Watch `run`. With no delay the view is shown now, from the calling thread (output
         displayed after the cell's reply would be dropped by front ends)."""
         job = LiveJob(run, started, delay, every, contextvars.copy_context(), due=started + delay)
@@ -226,7 +241,9 @@ class LiveViews:
             self._jobs.append(job)
             if self._thread is None or not self._thread.is_alive():
                 self._closed = False
-                self._thread = threading.Thread(target=self._loop, name="labtrack-live", daemon=True)
+                self._thread = threading.Thread(
+                    target=self._loop, name="labtrack-live", daemon=True
+                )
                 self._thread.start()
             self._cond.notify()
         return job
@@ -284,7 +301,8 @@ def sparkline(values: list[float], width: int = 120, height: int = 20) -> str:
     span = (hi - lo) or 1.0
     step = (width - 2) / (len(points) - 1)
     coords = " ".join(
-        f"{1 + i * step:.1f},{height - 1 - (v - lo) / span * (height - 2):.1f}" for i, v in enumerate(points)
+        f"{1 + i * step:.1f},{height - 1 - (v - lo) / span * (height - 2):.1f}"
+        for i, v in enumerate(points)
     )
     return (
         f"<svg width='{width}' height='{height}' style='vertical-align:middle;margin-left:4px'>"

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from ...client import MetricDefinition, RunRecord
 
+
 def fmt_value(value: Any) -> str:
     """A table cell: NaN reads as blank (in a table of runs it mostly means the metric is missing)."""
     return _fmt_value(value, nan="")
@@ -40,9 +41,15 @@ class RunsTableView:
     >>> RunsTableView(lt.runs(), limit=20)
     """
 
-    def __init__(self, frame: pd.DataFrame, limit: int = 50, experiment: str | None = None, *,
-                 definitions: Mapping[str, MetricDefinition] | None = None,
-                 summaries: Mapping[str, Mapping[int, float | None]] | None = None):
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        limit: int = 50,
+        experiment: str | None = None,
+        *,
+        definitions: Mapping[str, MetricDefinition] | None = None,
+        summaries: Mapping[str, Mapping[int, float | None]] | None = None,
+    ):
         self.total = len(frame)
         self.frame = frame.tail(limit) if limit else frame
         self.experiment = experiment
@@ -60,30 +67,46 @@ class RunsTableView:
         d = self.definitions.get(name)
         if d is None:
             return name
-        return f"{name} {'↑' if d.goal == 'max' else '↓'}" + (f" {d.summary}" if name in self.summaries else "")
+        return f"{name} {'↑' if d.goal == 'max' else '↓'}" + (
+            f" {d.summary}" if name in self.summaries else ""
+        )
 
     def _rows(self) -> list[list[str]]:
         rows = []
         for record in self.frame.to_dict(orient="records"):
             start = record["start_time"]
-            rows.append([
-                str(record["number"]), record["name"] or "", record["status"],
-                *(fmt_value(self._metric(record, c)) for c in self.metrics),
-                *(fmt_value(record[c]) for c in self.params),
-                "" if start is None or str(start) == "NaT" else fmt_time(start.timestamp())[5:16],
-                fmt_duration(record["duration"]),
-            ])
+            rows.append(
+                [
+                    str(record["number"]),
+                    record["name"] or "",
+                    record["status"],
+                    *(fmt_value(self._metric(record, c)) for c in self.metrics),
+                    *(fmt_value(record[c]) for c in self.params),
+                    ""
+                    if start is None or str(start) == "NaT"
+                    else fmt_time(start.timestamp())[5:16],
+                    fmt_duration(record["duration"]),
+                ]
+            )
         return rows
 
     def _headers(self) -> list[str]:
-        return ["#", "name", "status",
-                *(self._metric_header(c) for c in self.metrics),
-                *(c.removeprefix("params.") for c in self.params), "start", "duration"]
+        return [
+            "#",
+            "name",
+            "status",
+            *(self._metric_header(c) for c in self.metrics),
+            *(c.removeprefix("params.") for c in self.params),
+            "start",
+            "duration",
+        ]
 
     def _caption(self) -> str:
         where = f" in experiment {self.experiment!r}" if self.experiment else ""
         if not self.total:
-            return f"No runs{where} yet." + ("" if not self.experiment else " (%track runs --all lists every experiment)")
+            return f"No runs{where} yet." + (
+                "" if not self.experiment else " (%track runs --all lists every experiment)"
+            )
         shown = f", showing the newest {len(self.frame)}" if len(self.frame) < self.total else ""
         return f"{self.total} run{'s' if self.total != 1 else ''}{where}{shown}"
 
@@ -106,7 +129,10 @@ class RunsTableView:
                 return ";color:#8430ce;text-align:right"
             return ";color:#1a73e8" if 3 + n_metrics <= i < 3 + n_metrics + n_params else ""
 
-        head = "".join(f"<th style='{_CELL}{style(i)}'>{html.escape(h)}</th>" for i, h in enumerate(self._headers()))
+        head = "".join(
+            f"<th style='{_CELL}{style(i)}'>{html.escape(h)}</th>"
+            for i, h in enumerate(self._headers())
+        )
         body = []
         for row in self._rows():
             cells = []
@@ -115,10 +141,14 @@ class RunsTableView:
                 extra += ";text-align:right" if i == 0 or 3 <= i < 3 + n_metrics else ""
                 cells.append(f"<td style='{_CELL}{extra}'>{html.escape(value)}</td>")
             body.append(f"<tr>{''.join(cells)}</tr>")
-        caption = f"<div style='margin-top:4px'>{html.escape(self._caption())}" \
-                  " · metrics (last value, or the summary the header names) in purple, params in blue</div>"
-        return (f"<div class='labtrack-runs' style='overflow-x:auto'><table style='{_TABLE_STYLE}'>"
-                f"<tr>{head}</tr>{''.join(body)}</table>{caption}</div>")
+        caption = (
+            f"<div style='margin-top:4px'>{html.escape(self._caption())}"
+            " · metrics (last value, or the summary the header names) in purple, params in blue</div>"
+        )
+        return (
+            f"<div class='labtrack-runs' style='overflow-x:auto'><table style='{_TABLE_STYLE}'>"
+            f"<tr>{head}</tr>{''.join(body)}</table>{caption}</div>"
+        )
 
 
 class RunDetails:
@@ -130,10 +160,17 @@ class RunDetails:
 
     def _facts(self) -> list[tuple[str, str]]:
         r = self.record
-        facts = [("status", r.status), ("experiment", r.experiment), ("started", fmt_time(r.start_time)),
-                 ("duration", fmt_duration(r.duration)), ("uuid", r.uuid)]
+        facts = [
+            ("status", r.status),
+            ("experiment", r.experiment),
+            ("started", fmt_time(r.start_time)),
+            ("duration", fmt_duration(r.duration)),
+            ("uuid", r.uuid),
+        ]
         if r.notebook:
-            facts.append(("notebook", r.notebook + (f" [{r.execution_count}]" if r.execution_count else "")))
+            facts.append(
+                ("notebook", r.notebook + (f" [{r.execution_count}]" if r.execution_count else ""))
+            )
         if r.parent:
             facts.append(("parent", f"#{r.parent}"))
         if r.hypothesis_id:
@@ -148,7 +185,14 @@ class RunDetails:
 
     def _metric_rows(self) -> dict[str, list[str]]:
         return {
-            name: [fmt_value(m.last), str(m.last_step), fmt_value(m.min), fmt_value(m.max), fmt_value(m.mean), str(m.count)]
+            name: [
+                fmt_value(m.last),
+                str(m.last_step),
+                fmt_value(m.min),
+                fmt_value(m.max),
+                fmt_value(m.mean),
+                str(m.count),
+            ]
             for name, m in self.record.metrics.items()
         }
 
@@ -159,8 +203,13 @@ class RunDetails:
             lines.append(f"  error       {r.error_type}: {r.error_message}")
         sections = [
             ("params", {k: fmt_value(v) for k, v in r.params.items()}),
-            ("metrics (last @ step, min, max, mean, n)",
-             {k: "  ".join([f"{v[0]} @ {v[1]}", *v[2:]]) for k, v in self._metric_rows().items()}),
+            (
+                "metrics (last @ step, min, max, mean, n)",
+                {
+                    k: "  ".join([f"{v[0]} @ {v[1]}", *v[2:]])
+                    for k, v in self._metric_rows().items()
+                },
+            ),
             ("tags", dict(r.tags)),
             ("artifacts", {a.name: f"{a.media_type}, {a.size:,} bytes" for a in r.artifacts}),
         ]
@@ -178,20 +227,33 @@ class RunDetails:
         r = self.record
         e = html.escape
         color = STATUS_COLOR.get(r.status, "inherit")
-        parts = [f"<div class='labtrack-run'><h4 style='margin:4px 0'>Run {e(r.label)} "
-                 f"<span style='color:{color}'>{e(r.status)}</span></h4>"]
+        parts = [
+            f"<div class='labtrack-run'><h4 style='margin:4px 0'>Run {e(r.label)} "
+            f"<span style='color:{color}'>{e(r.status)}</span></h4>"
+        ]
         parts.append(_kv_table([(k, v) for k, v in self._facts() if k != "status"]))
         if r.error_type:
-            parts.append(f"<p style='color:{STATUS_COLOR['failed']}'>{e(r.error_type)}: {e(r.error_message or '')}</p>")
+            parts.append(
+                f"<p style='color:{STATUS_COLOR['failed']}'>{e(r.error_type)}: {e(r.error_message or '')}</p>"
+            )
         if r.params:
-            parts.append("<h5>params</h5>" + _kv_table([(k, fmt_value(v)) for k, v in r.params.items()]))
+            parts.append(
+                "<h5>params</h5>" + _kv_table([(k, fmt_value(v)) for k, v in r.params.items()])
+            )
         if r.metrics:
-            header = "".join(f"<th style='{_CELL}'>{h}</th>" for h in ("metric", "last", "step", "min", "max", "mean", "n"))
+            header = "".join(
+                f"<th style='{_CELL}'>{h}</th>"
+                for h in ("metric", "last", "step", "min", "max", "mean", "n")
+            )
             rows = "".join(
-                f"<tr><td style='{_CELL}'>{e(name)}</td>" + "".join(f"<td style='{_CELL};text-align:right'>{e(v)}</td>" for v in values) + "</tr>"
+                f"<tr><td style='{_CELL}'>{e(name)}</td>"
+                + "".join(f"<td style='{_CELL};text-align:right'>{e(v)}</td>" for v in values)
+                + "</tr>"
                 for name, values in self._metric_rows().items()
             )
-            parts.append(f"<h5>metrics</h5><table style='{_TABLE_STYLE}'><tr>{header}</tr>{rows}</table>")
+            parts.append(
+                f"<h5>metrics</h5><table style='{_TABLE_STYLE}'><tr>{header}</tr>{rows}</table>"
+            )
         if r.tags:
             parts.append("<h5>tags</h5>" + _kv_table(list(r.tags.items())))
         if r.artifacts:
@@ -204,8 +266,10 @@ class RunDetails:
 
 
 def _kv_table(items: list[tuple[str, str]]) -> str:
-    rows = "".join(f"<tr><th style='{_CELL}'>{html.escape(k)}</th><td style='{_CELL}'>{html.escape(v)}</td></tr>"
-                   for k, v in items)
+    rows = "".join(
+        f"<tr><th style='{_CELL}'>{html.escape(k)}</th><td style='{_CELL}'>{html.escape(v)}</td></tr>"
+        for k, v in items
+    )
     return f"<table style='{_TABLE_STYLE}'>{rows}</table>"
 
 
@@ -216,6 +280,8 @@ def _artifact_html(artifact: Any) -> str:
             data = base64.b64encode(artifact.path.read_bytes()).decode()
         except OSError:
             return f"<div>{label} (file missing)</div>"
-        return f"<figure style='display:inline-block;margin:4px'><img style='max-width:360px' " \
-               f"src='data:image/png;base64,{data}'/><figcaption>{label}</figcaption></figure>"
+        return (
+            f"<figure style='display:inline-block;margin:4px'><img style='max-width:360px' "
+            f"src='data:image/png;base64,{data}'/><figcaption>{label}</figcaption></figure>"
+        )
     return f"<div>{label}</div>"
