@@ -247,3 +247,12 @@ def test_no_hook_is_left_on_pyplot_after_a_tracked_cell(ip, agg_pyplot):
     assert Gcf.get_num_fig_managers() == 0 and [a.name for a in last_run().artifacts] == [
         "figure-1.png"
     ]
+
+
+def test_a_figure_the_cell_logs_itself_is_kept_once(ip, agg_pyplot):
+    run(
+        ip,
+        "%%track\nimport matplotlib.pyplot as plt\nimport labtrack as lt\n"
+        "fig, ax = plt.subplots()\nax.set_title('curves')\nlt.log_artifact(fig, 'curves.png')\nplt.close(fig)",
+    )
+    assert [a.name for a in last_run().artifacts] == ["curves.png"]

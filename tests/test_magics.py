@@ -178,10 +178,10 @@ def test_runs_lists_the_runs_with_params_and_metrics(ip, capsys):
 
 
 def test_runs_html_table_escapes_names(ip):
-    from labtrack.notebook.widgets.tables import RunsTableView as RunsTable
+    from labtrack.notebook.widgets.tables import RunsTableView
 
     run(ip, "%%track <b>bold</b>\nx = 1")
-    html = RunsTable(lt.runs())._repr_html_()
+    html = RunsTableView(lt.runs())._repr_html_()
     assert "&lt;b&gt;bold&lt;/b&gt;" in html and "<b>bold" not in html
 
 

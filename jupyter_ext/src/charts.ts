@@ -149,8 +149,14 @@ export function makeAxis(
     const numbers = present as number[];
     const lo = Math.min(...numbers);
     const hi = Math.max(...numbers);
-    const span = hi - lo;
-    const at = (v: number): number => (span === 0 ? 0.5 : (v - lo) / span);
+    // Values spanning two decades or more (learning rates 1e-4 .. 1e-1) on a log scale, as the
+    // Python exports draw them (comparisons/charts.py), so both read the same.
+    const log = lo > 0 && hi / lo >= 100;
+    const scale = log ? Math.log10 : (v: number): number => v;
+    const span = scale(hi) - scale(lo);
+    const at = (v: number): number =>
+      span === 0 ? 0.5 : (scale(v) - scale(lo)) / span;
+    const middle = log ? Math.pow(10, scale(lo) + span / 2) : lo + span / 2;
     const positions = values.map(v => (typeof v === 'number' ? at(v) : null));
     return withMissing(
       {
@@ -161,7 +167,7 @@ export function makeAxis(
             ? [[0.5, short(lo)]]
             : [
                 [0, short(lo)],
-                [0.5, short(lo + span / 2)],
+                [0.5, short(middle)],
                 [1, short(hi)]
               ]
       },

@@ -42,6 +42,12 @@ describe('alignLines', () => {
 });
 
 describe('makeAxis', () => {
+  it('puts values spanning decades on a log scale, as the Python exports do', () => {
+    const axis = makeAxis('lr', [1e-4, 1e-3, 1e-2]);
+    expect(axis.positions).toEqual([0, 0.5, 1]);
+    expect(axis.ticks[1]).toEqual([0.5, '0.001']);
+  });
+
   it('spreads numbers between their min and max', () => {
     const axis = makeAxis('lr', [0.1, 0.3, null, 0.2]);
     expect(axis.categorical).toBe(false);

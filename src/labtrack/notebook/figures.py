@@ -84,14 +84,16 @@ class FigureCapture:
         """Keep those of `figures` this cell created or changed (about to close, or still open)."""
         for fig in figures:
             key = id(fig)
-            if self.run is None or key in self._saved:
-                continue
+            if self.run is None or key in self._saved or getattr(fig, "_labtrack_logged", False):
+                continue  # kept already, or logged by the cell itself with lt.log_artifact
             if key not in self._before or (not self._before[key] and fig.stale):
                 self._keep(fig, None)
 
     def on_png(self, fig: Any, data: Any) -> None:
         """Called with each figure IPython renders as PNG, and that PNG (base64 text or bytes)."""
         if self.run is None or id(fig) in self._saved or not data:
+            return
+        if getattr(fig, "_labtrack_logged", False):  # the cell logged it with lt.log_artifact
             return
         if isinstance(data, str) or not data.startswith(b"\x89PNG"):  # IPython sends base64
             data = base64.b64decode(data)

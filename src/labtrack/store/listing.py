@@ -209,7 +209,7 @@ _DISTINCT_KEYS = (
 
 
 @dataclass(frozen=True)
-class RunsTable:
+class RunsListing:
     """`rows`: a dict per run (attributes, then `params`, `metrics` — last values, None for NaN —,
     `tags` and `summaries` dicts holding only what the run has; `summaries` stays empty until
     `add_summaries` fills it); `params` and `metrics`: the names seen in every matching run (not
@@ -232,7 +232,7 @@ def runs_table(
     limit: int | None = None,
     offset: int = 0,
     columns: Sequence[str] | None = None,
-) -> RunsTable:
+) -> RunsListing:
     """The runs matching `filter` (the filter language) in `experiment` (None: all), numbered above
     `after`, among `numbers`, sorted by `order_by` (default: number), the page `offset`..`+ limit`.
     Only the page's params, metrics and tags are read — only those named in `columns`
@@ -295,7 +295,7 @@ def runs_table(
         metrics = sorted({key for row in rows for key in row["metrics"]})
     else:
         params, metrics = field_names(conn, filter, experiment, after, numbers)
-    return RunsTable(rows, params, metrics, selected.total or 0)
+    return RunsListing(rows, params, metrics, selected.total or 0)
 
 
 def field_names(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -48,6 +49,10 @@ def encode_artifact(
     if hasattr(obj, "savefig"):  # a matplotlib Figure
         buffer = io.BytesIO()
         obj.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+        with contextlib.suppress(
+            Exception
+        ):  # kept: the cell's figure capture must not keep it again
+            obj._labtrack_logged = True
         label = name or (obj.get_label() if hasattr(obj, "get_label") else "") or "figure"
         return _with_suffix(label, ".png"), buffer.getvalue(), "image/png"
     if hasattr(obj, "to_csv") and hasattr(obj, "columns"):  # a pandas DataFrame
