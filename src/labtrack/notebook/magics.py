@@ -18,7 +18,8 @@ from IPython.core.magic_arguments import argument, magic_arguments, parse_argstr
 from ..errors import FilterError, LabtrackError, RunNotFound
 from ..fluent import runs as api
 from ..fluent.session import default_lab
-from .tracker import RunOptions, Tracker
+from .options import RunOptions
+from .tracker import Tracker
 
 try:  # IPython >= 8.12: a trailing `;` in the cell silences its value, as in any cell
     from IPython.core.magic import output_can_be_silenced

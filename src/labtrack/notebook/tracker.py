@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,40 +34,10 @@ from .cells import (
 )
 from .figures import FigureCapture
 from .literals import assigned_names, literal_params
+from .options import OpenRun, RunOptions
 from .widgets.live import LiveJob, LiveViews, MetricTrail, RunSummary
 
 FIRST_CELL_WAIT_S = 3.0  # the first tracked cell waits this long, at most, for the environment
-
-
-@dataclass
-class RunOptions:
-    """What `%%track` / `%track start` were told (names given with --params / --metrics are read
-    from the user's namespace after the code ran)."""
-
-    name: str | None = None
-    hypothesis: int | str | None = None
-    params: list[str] = field(default_factory=list)
-    metrics: list[str] = field(default_factory=list)
-    tags: dict[str, str] = field(default_factory=dict)
-    given: dict[str, Any] = field(default_factory=dict)  # params known up front (--repeat's seed)
-    autolog: bool = True  # --no-autolog: no model settings recorded automatically
-
-
-@dataclass
-class OpenRun:
-    """A run started by `%track start`, recording every cell until `%track stop`."""
-
-    run: Run
-    options: RunOptions
-    started: float
-    cells: list[str] = field(default_factory=list)
-    live: LiveJob | None = None
-    named: NamedValues = field(
-        default_factory=NamedValues
-    )  # --metrics / --params values at the start
-    assigned: set[str] = field(
-        default_factory=set
-    )  # names assigned by its cells that ran to the end
 
 
 class Tracker:

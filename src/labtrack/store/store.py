@@ -16,22 +16,22 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import RunNotFound, StoreError
+from ..errors import StoreError
 from ..tracking.failures import cannot_write
 from ..tracking.values import check_name, encode_param, encode_tag
-from . import reads
 from .artifacts import ArtifactFiles
-from .connection import open_connection, schema_version
+from .connection import open_connection
 from .imports import RunImport, import_run
 from .location import StoreLocation, resolve_store
 from .points import PointWriter, group_points, insert_points, recompute_summaries, summarize
+from .queries import StoreReads
 from .schema import runs_wide_sql
 
 STALE_AFTER_S = 60.0  # a running run whose heartbeat is older than this (on another host) crashed
 HOST = socket.gethostname()
 
 
-class Store:
+class Store(StoreReads):
     """A labtrack store: `labtrack.db` (SQLite, WAL) plus `artifacts/` beside it.
 
     >>> store = Store.open("/tmp/example/.labtrack")
@@ -411,104 +411,6 @@ class Store:
         """The number of the run with this exact uuid, or None."""
         rows = self.read("SELECT id FROM runs WHERE uuid = ?", (run_uuid,))
         return rows[0][0] if rows else None
-
-    # -- reads (see reads.py) -------------------------------------------------------------
-    def resolve_run(self, ref: int | str) -> int:
-        """The run number for a reference: `12`, `'#12'`, a uuid (or its prefix), or a run name."""
-        with self.lock:
-            return reads.resolve_run(self.conn, ref)
-
-    def run_record(self, ref: int | str) -> reads.RunRecord:
-        with self.snapshot() as conn:
-            return reads.run_record(conn, reads.resolve_run(conn, ref), self.artifacts)
-
-    def runs_frame(self, filter: str | None = None, experiment: str | None = None, **options: Any):
-        """The runs frame; options: columns, order_by, limit, offset (see frames.runs_frame)."""
-        # one snapshot: a run written between its queries would otherwise have params but no row
-        with self.snapshot() as conn:
-            return reads.runs_frame(conn, filter, experiment, **options)
-
-    def runs_table(self, filter: str | None = None, experiment: str | None = None, **only: Any):
-        """The runs as plain records, without pandas (see listing.py; `only`: after=N, numbers=[...],
-        order_by, limit, offset)."""
-        from .listing import runs_table
-
-        with self.snapshot() as conn:
-            return runs_table(conn, filter, experiment, **only)
-
-    def history(self, run_ids: list[int], metrics: list[str], **options: Any):
-        """Tidy histories (options: thin=N for series thinned to about N points, at_step)."""
-        with self.snapshot() as conn:
-            return reads.history_frame(conn, run_ids, metrics, **options)
-
-    def exact_summaries(self, run_ids: list[int], metrics: list[str], *, longer_than: int = 0):
-        """(run, metric) -> {"mean", "last"} of series longer than `longer_than` (see reads.py)."""
-        with self.snapshot() as conn:
-            return reads.exact_summaries(conn, run_ids, metrics, longer_than)
-
-    def chart_history(
-        self, run_ids: list[int], metric: str, max_points: int = 2000
-    ) -> dict[int, dict]:
-        """Histories thinned for charts (min and max per bucket of steps); see downsample.py."""
-        from .downsample import history_for_chart
-
-        with self.lock:
-            return history_for_chart(self.conn, run_ids, metric, max_points)
-
-    def run_code(self, run_ids: list[int]) -> dict[int, str]:
-        """The cell code recorded for each of these runs (runs without code are left out)."""
-        marks = ",".join("?" for _ in run_ids) or "NULL"
-        return dict(
-            self.read(
-                f"SELECT id, code FROM runs WHERE id IN ({marks}) AND code IS NOT NULL", run_ids
-            )
-        )
-
-    def change_marker(self) -> int:
-        return self.read("SELECT version FROM changes WHERE id = 1")[0][0]
-
-    def run_count(self) -> int:
-        """How many runs the store holds."""
-        return self.read("SELECT count(*) FROM runs")[0][0]
-
-    def run_names(self, run_ids: list[int]) -> dict[int, str | None]:
-        """The name of each run, in the order given; RunNotFound names the first missing one.
-
-        >>> store.run_names([3, 4])
-        {3: 'baseline', 4: None}
-        """
-        marks = ",".join("?" for _ in run_ids) or "NULL"
-        found = dict(self.read(f"SELECT id, name FROM runs WHERE id IN ({marks})", run_ids))
-        missing = [r for r in run_ids if r not in found]
-        if missing:
-            raise RunNotFound(f"no run #{missing[0]} in this store; `labtrack runs` lists the runs")
-        return {r: found[r] for r in run_ids}
-
-    def metric_counts(self, run_ids: list[int], metric: str) -> dict[int, int]:
-        """How many points of `metric` each run has written so far (runs without it are left out): a
-        cheap version of its history, which changes whenever points are written."""
-        marks = ",".join("?" for _ in run_ids) or "NULL"
-        return dict(
-            self.read(
-                "SELECT s.run_id, s.count + s.nan_count FROM metric_summaries s JOIN metric_keys k ON k.id = s.key_id"
-                f" WHERE k.name = ? AND s.run_id IN ({marks})",
-                [metric, *run_ids],
-            )
-        )
-
-    def artifact_info(self, digest: str) -> tuple[str, list[str]] | None:
-        """The recorded media type and names of the artifact with this sha256; None if no run has it."""
-        rows = self.read(
-            "SELECT media_type, name FROM artifacts WHERE sha256 = ? ORDER BY created, name",
-            (digest,),
-        )
-        if not rows:
-            return None
-        return rows[0][0], list(dict.fromkeys(name for _, name in rows))
-
-    def schema_version(self) -> str:
-        with self.lock:
-            return schema_version(self.conn)
 
 
 _MERGE_SUMMARY = """
