@@ -46,6 +46,8 @@ def fresh_mlflow(name: str = "mlflow"):
     logging.getLogger("alembic").setLevel(logging.ERROR)
     folder = Path(tempfile.mkdtemp(prefix=f"labtrack-bench-{name}-"))
     mlflow.set_tracking_uri(f"sqlite:///{folder / 'mlflow.db'}")
+    # artifacts in the temp folder too (MLflow's default is ./mlruns, wherever the benchmark runs)
+    mlflow.create_experiment(f"bench-{name}", artifact_location=(folder / "artifacts").as_uri())
     mlflow.set_experiment(f"bench-{name}")
     return mlflow
 
