@@ -7,8 +7,10 @@ It imports no ML library: an integration module (`sklearn.py`, ...) loads only o
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import importlib.util
+import inspect
 import os
 import sys
 import threading
@@ -357,3 +359,28 @@ def _install_hook() -> None:
 def _remove_hook() -> None:
     with contextlib.suppress(ValueError):
         sys.meta_path.remove(_hook)
+
+
+def wrap_train(library: str, train: Any, prepare: Any, record: Any) -> Any:
+    """A boosting library's `train` that records into the active run: `prepare(signature, run, args,
+    kwargs)` records the params and returns (args, kwargs, passed) with the metric callback added;
+    `record(run, booster, passed)` records what training resolved. Outside a run, `train` as is."""
+    signature = inspect.signature(train)
+
+    @functools.wraps(train)
+    def train_recorded(*args: Any, **kwargs: Any) -> Any:
+        run = recording_run(library)
+        if run is None:
+            return train(*args, **kwargs)
+        call = guard(
+            library, "read the training's arguments", prepare, signature, run, args, kwargs, run=run
+        )
+        if call is None:
+            return train(*args, **kwargs)
+        args, kwargs, passed = call
+        with outer_fit():
+            booster = train(*args, **kwargs)
+        guard(library, "record the trained booster", record, run, booster, passed, run=run)
+        return booster
+
+    return train_recorded

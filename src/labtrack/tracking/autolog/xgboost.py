@@ -4,7 +4,6 @@ stopping's best iteration and score, and feature importance (CSV and SVG)."""
 
 from __future__ import annotations
 
-import functools
 import inspect
 import json
 import sys
@@ -65,34 +64,7 @@ def _callback(run: Run) -> Any:
 
 
 def _wrap_train(train: Any) -> Any:
-    signature = inspect.signature(train)
-
-    @functools.wraps(train)
-    def train_recorded(*args: Any, **kwargs: Any) -> Any:
-        run = core.recording_run(LIBRARY)
-        if run is None:
-            return train(*args, **kwargs)
-        call = core.guard(
-            LIBRARY,
-            "read the training's arguments",
-            _prepare,
-            signature,
-            run,
-            args,
-            kwargs,
-            run=run,
-        )
-        if call is None:
-            return train(*args, **kwargs)
-        args, kwargs, passed = call
-        with core.outer_fit():
-            booster = train(*args, **kwargs)
-        core.guard(
-            LIBRARY, "record the trained booster", record_booster, run, booster, passed, run=run
-        )
-        return booster
-
-    return train_recorded
+    return core.wrap_train(LIBRARY, train, _prepare, record_booster)
 
 
 def _prepare(
