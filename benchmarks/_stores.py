@@ -37,7 +37,10 @@ def _counter(n: int) -> str:
 
 def _new_store(name: str) -> tuple[Path, bool]:
     """(the store folder for `name`, whether it is already built)."""
-    folder = CACHE / f"v{BUILDER_VERSION}-{name}" / ".labtrack"
+    from labtrack.store.schema import MIGRATION_NAMES
+
+    # the schema's newest migration in the key: a store built by another schema is rebuilt, not reused
+    folder = CACHE / f"v{BUILDER_VERSION}-{MIGRATION_NAMES[-1]}-{name}" / ".labtrack"
     if (folder / "built").exists():
         return folder, True
     if folder.parent.exists():
